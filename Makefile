@@ -1,0 +1,42 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is a detail.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+export AWS_DEFAULT_REGION ?= us-east-1
+
+.PHONY: install run test lint typecheck unit package bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@echo "==> creating $(VENV) and installing dependencies (first run only)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@$(BIN)/python -m devstack
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy chalicelib
+
+test: lint typecheck
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+package: install
+	$(BIN)/python -m infra.package build/package
+	$(BIN)/cfn-lint build/package/sam.json
+
+bench: install
+	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/ddb_calls.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

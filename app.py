@@ -1,0 +1,53 @@
+"""Wiring only: the Chalice app, its middleware, blueprints and event handlers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Rate
+
+from chalicelib.handlers import me, system
+from chalicelib.resources import QUEUE_NAMES, TIMERS_SWEEP_RATE_MINUTES
+from chalicelib.web.application import Application
+from chalicelib.web.middleware import http_middleware
+from chalicelib.workers import queues, sqs
+
+app = Application(app_name="marketplace")
+app.register_middleware(http_middleware, "http")
+
+for blueprint_module in (system, me):
+    app.register_blueprint(blueprint_module.api.blueprint)
+
+
+def _event_dict(event: Any) -> dict[str, Any]:
+    raw: dict[str, Any] = event.to_dict()
+    return raw
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["webhooks"], batch_size=10, name="webhooks_worker")
+def webhooks_worker(event: Any) -> dict[str, Any]:
+    return sqs.process_batch(_event_dict(event), event.context, queues.webhooks.handle_record)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["payouts"], batch_size=5, name="payouts_worker")
+def payouts_worker(event: Any) -> dict[str, Any]:
+    return sqs.process_batch(_event_dict(event), event.context, queues.payouts.handle_record)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["media"], batch_size=10, name="media_worker")
+def media_worker(event: Any) -> dict[str, Any]:
+    return sqs.process_batch(_event_dict(event), event.context, queues.handle_media_record)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["notifications"], batch_size=10, name="notifications_worker")
+def notifications_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import email  # noqa: F401 - registers the email sender
+
+    return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
+
+
+@app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
+def timers_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.workers import timers
+
+    return timers.sweep().as_dict()

@@ -1,0 +1,27 @@
+"""Health and the published API contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from chalicelib.web.router import Api, RequestContext
+
+api = Api(__name__, tag="system")
+
+
+class Health(BaseModel):
+    status: str
+
+
+@api.get("/v1/health", summary="Liveness", auth="public", response=Health)
+def health(ctx: RequestContext) -> Health:
+    return Health(status="ok")
+
+
+@api.get("/v1/openapi.json", summary="This API as an OpenAPI 3.1 document", auth="public")
+def openapi(ctx: RequestContext) -> dict[str, Any]:
+    from chalicelib.web.openapi import document
+
+    return document()

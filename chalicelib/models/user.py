@@ -1,0 +1,175 @@
+"""Users: one item per (issuer, subject), so authenticating a request is a single GetItem."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    ListAttribute,
+    MapAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib import clock, ids
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.models import keys
+from chalicelib.models.base import Item
+from chalicelib.models.conditions import conflict_on_condition_failure
+
+
+class UserItem(Item, discriminator="user"):
+    user_id = UnicodeAttribute()
+    issuer = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    display_name = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(default="UTC")
+    locale = UnicodeAttribute(default="en")
+    notification_prefs = MapAttribute[str, Any](default=dict)
+    roles = ListAttribute[str](of=UnicodeAttribute, default=list)
+    talent_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="active")
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    version = VersionAttribute()
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    issuer: str
+    subject: str
+    email: str | None
+    display_name: str | None
+    phone: str | None
+    timezone: str
+    locale: str
+    notification_prefs: dict[str, Any]
+    roles: tuple[str, ...]
+    talent_id: str | None
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _to_user(item: UserItem) -> User:
+    prefs = item.notification_prefs
+    return User(
+        id=item.user_id,
+        issuer=item.issuer,
+        subject=item.subject,
+        email=item.email,
+        display_name=item.display_name,
+        phone=item.phone,
+        timezone=item.timezone,
+        locale=item.locale,
+        notification_prefs=prefs.as_dict() if isinstance(prefs, MapAttribute) else dict(prefs),
+        roles=tuple(item.roles or ()),
+        talent_id=item.talent_id,
+        status=item.status,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def get_by_identity(issuer: str, subject: str) -> User | None:
+    try:
+        item = UserItem.get(keys.identity_pk(issuer, subject), keys.USER_SK)
+    except DoesNotExist:
+        return None
+    return _to_user(item)
+
+
+def get_by_id(user_id: str) -> User:
+    for item in UserItem.gsi1.query(keys.user_by_id_gsi1pk(user_id), limit=1):
+        if isinstance(item, UserItem):
+            return _to_user(item)
+    raise NotFoundError("user not found")
+
+
+def provision(issuer: str, subject: str, email: str | None, display_name: str | None) -> User:
+    """Create the user on its first authenticated call; a racing first call wins once."""
+    now = clock.now()
+    user_id = ids.new_id()
+    item = UserItem(
+        keys.identity_pk(issuer, subject),
+        keys.USER_SK,
+        user_id=user_id,
+        issuer=issuer,
+        subject=subject,
+        email=email.lower() if email else None,
+        display_name=display_name,
+        roles=["customer"],
+        notification_prefs=dict(DEFAULT_NOTIFICATION_PREFS),
+        created_at=now,
+        updated_at=now,
+        gsi1pk=keys.user_by_id_gsi1pk(user_id),
+        gsi1sk=keys.USER_SK,
+    )
+    try:
+        with conflict_on_condition_failure("user already provisioned"):
+            item.save(condition=UserItem.pk.does_not_exist())
+    except ConflictError:
+        existing = get_by_identity(issuer, subject)
+        if existing is None:  # pragma: no cover - the winner's write is visible to a strong read
+            raise
+        return existing
+    return _to_user(item)
+
+
+_PROFILE_FIELDS = ("display_name", "phone", "timezone", "locale")
+DEFAULT_NOTIFICATION_PREFS = {"email": True, "in_app": True, "sms": False, "marketing": False}
+
+
+def update_profile(
+    user: User, changes: dict[str, Any], notification_prefs: dict[str, bool] | None = None
+) -> User:
+    """Set only the given fields and preference keys; each is an independent SET, so two
+    concurrent edits of different fields both land (no read-modify-write)."""
+    item = UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
+    actions = [
+        getattr(UserItem, name).set(value) for name, value in changes.items() if name in _PROFILE_FIELDS
+    ]
+    actions.extend(
+        UserItem.notification_prefs[name].set(value)
+        for name, value in (notification_prefs or {}).items()
+        if name in DEFAULT_NOTIFICATION_PREFS
+    )
+    actions.append(UserItem.updated_at.set(clock.now()))
+    with conflict_on_condition_failure("user no longer exists"):
+        item.update(
+            actions=actions,
+            condition=UserItem.pk.exists(),
+            add_version_condition=False,
+        )
+    return _to_user(item)
+
+
+def add_role(user: User, role: str) -> User:
+    """Add a role once; a concurrent grant of the same role is not an error."""
+    if role in user.roles:
+        return user
+    item = UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
+    try:
+        with conflict_on_condition_failure("role already granted"):
+            item.update(
+                actions=[
+                    UserItem.roles.set(UserItem.roles.append([role])),
+                    UserItem.updated_at.set(clock.now()),
+                ],
+                condition=UserItem.pk.exists() & ~UserItem.roles.contains(role),
+                add_version_condition=False,
+            )
+    except ConflictError:
+        refreshed = get_by_identity(user.issuer, user.subject)
+        if refreshed is None:
+            raise NotFoundError("user not found") from None
+        return refreshed
+    return _to_user(item)

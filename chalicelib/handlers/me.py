@@ -41,5 +41,7 @@ def patch_me(ctx: RequestContext) -> MeOut:
     principal: Principal = ctx.principal
     patch: MePatch = ctx.body
     changes: dict[str, Any] = patch.model_dump(exclude_unset=True, exclude={"notification_prefs"})
-    prefs = patch.notification_prefs.model_dump(exclude_none=True) if patch.notification_prefs else {}
+    prefs = (
+        patch.notification_prefs.model_dump(exclude_none=True) if patch.notification_prefs else {}
+    )
     return serialize(users.update_profile(principal.user, changes, prefs))

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
+from chalicelib.schemas.common import ApiModel
 from chalicelib.web.router import Api, RequestContext
 
 api = Api(__name__, tag="system")
 
 
-class Health(BaseModel):
+class Health(ApiModel):
     status: str
 
 

@@ -62,7 +62,7 @@ def claim(scope: str, key: str, request_hash: str, ttl: timedelta) -> Claim:
     # DynamoDB deletes expired items lazily (up to days later): treat them as absent here.
     takeover = (
         IdempotencyItem.pk.does_not_exist()
-        | (IdempotencyItem.expires_at < now_epoch)
+        | (IdempotencyItem.expires_at < now)
         | ((IdempotencyItem.state == IN_PROGRESS) & (IdempotencyItem.lease_until < now_epoch))
     )
     try:

@@ -37,7 +37,9 @@ def _shard(timer_id: str) -> int:
     return zlib.crc32(timer_id.encode()) % keys.TIMER_SHARD_COUNT
 
 
-def build(timer_id: str, kind: str, subject: str, due_at: datetime, payload: dict[str, Any]) -> TimerItem:
+def build(
+    timer_id: str, kind: str, subject: str, due_at: datetime, payload: dict[str, Any]
+) -> TimerItem:
     """A timer item ready to be saved, usually inside the transaction that created the reason."""
     return TimerItem(
         keys.timer_pk(timer_id),

@@ -32,7 +32,7 @@ class UserItem(Item, discriminator="user"):
     timezone = UnicodeAttribute(default="UTC")
     locale = UnicodeAttribute(default="en")
     notification_prefs = MapAttribute[str, Any](default=dict)
-    roles = ListAttribute[str](of=UnicodeAttribute, default=list)
+    roles = ListAttribute[str](default=list)
     talent_id = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="active")
     created_at = UTCDateTimeAttribute()
@@ -135,7 +135,9 @@ def update_profile(
     concurrent edits of different fields both land (no read-modify-write)."""
     item = UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
     actions = [
-        getattr(UserItem, name).set(value) for name, value in changes.items() if name in _PROFILE_FIELDS
+        getattr(UserItem, name).set(value)
+        for name, value in changes.items()
+        if name in _PROFILE_FIELDS
     ]
     actions.extend(
         UserItem.notification_prefs[name].set(value)

@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from chalicelib.schemas.common import StrictModel
+from chalicelib.schemas.common import ApiModel, StrictModel
 
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _LOCALE = re.compile(r"^(en|ar|ku|ckb)(-[A-Z]{2})?$")
@@ -18,7 +18,7 @@ class NotificationPrefsPatch(StrictModel):
     marketing: bool | None = None
 
 
-class NotificationPrefs(BaseModel):
+class NotificationPrefs(ApiModel):
     email: bool = True
     in_app: bool = True
     sms: bool = False
@@ -58,7 +58,7 @@ class MePatch(StrictModel):
         return value
 
 
-class MeOut(BaseModel):
+class MeOut(ApiModel):
     id: str
     email: str | None
     display_name: str | None

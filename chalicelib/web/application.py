@@ -5,12 +5,14 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 
-class Application(Chalice):  # type: ignore[misc]
+class Application(Chalice):
     """Chalice keeps the current request on the app object. Lambda runs one request per
     process, but the local server runs requests on threads, so keep it per thread."""
+
+    _per_thread: threading.local
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.__dict__["_per_thread"] = threading.local()

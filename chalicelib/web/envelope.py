@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.errors import DomainError, RateLimitedError
 
-JSON_HEADERS = {"Content-Type": "application/json"}
+Headers = dict[str, str | list[str]]
+JSON_HEADERS: Headers = {"Content-Type": "application/json"}
 
 # Chalice's own error codes (its body is {"Code": ..., "Message": ...}) mapped to ours.
 _CHALICE_CODES: dict[int, str] = {
@@ -31,7 +32,7 @@ def envelope(code: str, message: str, details: dict[str, Any] | None = None) -> 
 
 
 def error_response(error: DomainError) -> Response:
-    headers = dict(JSON_HEADERS)
+    headers: Headers = dict(JSON_HEADERS)
     if isinstance(error, RateLimitedError):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return Response(
@@ -71,7 +72,7 @@ def normalise(response: Response) -> Response:
     if response.status_code >= 500:
         return internal_error_response()
     code = _CHALICE_CODES.get(response.status_code, "VALIDATION_ERROR")
-    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
+    headers: Headers = {k: v for k, v in response.headers.items() if k.lower() != "content-type"}
     headers.update(JSON_HEADERS)
     return Response(
         body=json.dumps(envelope(code, str(native.get("Message", "")))),

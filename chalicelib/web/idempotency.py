@@ -11,12 +11,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from chalice import Response
+from chalice.app import Response
 
 from chalicelib.errors import ConflictError, DomainError, IdempotencyKeyReusedError, ValidationError
 from chalicelib.models import idempotency as records
 from chalicelib.settings import get_settings
-from chalicelib.web.envelope import error_response
+from chalicelib.web.envelope import Headers, error_response
 
 if TYPE_CHECKING:
     from chalicelib.web.router import RequestContext
@@ -45,7 +45,7 @@ def _scope(ctx: RequestContext) -> str:
 
 
 def _replay(stored: records.StoredResponse) -> Response:
-    headers = dict(stored.headers)
+    headers: Headers = dict(stored.headers)
     headers[REPLAY_HEADER] = "true"
     return Response(body=stored.body, status_code=stored.status, headers=headers)
 
@@ -79,7 +79,7 @@ def guard(ctx: RequestContext, run: Callable[[], Response]) -> Response:
         records.release(scope, key)
         return response
     body = response.body if isinstance(response.body, str) else json.dumps(response.body)
-    headers = {k: v for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
+    headers = {k: str(v) for k, v in response.headers.items() if k.lower() in _KEPT_HEADERS}
     records.complete(scope, key, records.StoredResponse(response.status_code, body, headers))
     return response
 

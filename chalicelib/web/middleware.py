@@ -8,8 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Response
-from chalice.app import Request
+from chalice.app import Request, Response
 
 from chalicelib import observability
 from chalicelib.errors import PayloadTooLargeError
@@ -73,7 +72,9 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
                 "duration_ms": round(duration_ms, 1),
             },
         )
-        observability.record_request_metrics(_route_name(request), response.status_code, duration_ms)
+        observability.record_request_metrics(
+            _route_name(request), response.status_code, duration_ms
+        )
         return response
     finally:
         log.remove_keys(["correlation_id"])

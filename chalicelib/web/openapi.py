@@ -79,8 +79,9 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
             "description": _ERROR_TEXT.get(status, "Error"),
             "content": {"application/json": {"schema": error_ref}},
         }
+    slug = re.sub(r"[^a-zA-Z0-9]+", "_", spec.path).strip("_")
     operation: dict[str, Any] = {
-        "operationId": f"{spec.method.lower()}_{re.sub(r'[^a-zA-Z0-9]+', '_', spec.path).strip('_')}",
+        "operationId": f"{spec.method.lower()}_{slug}",
         "summary": spec.summary,
         "tags": [spec.tag],
         "parameters": parameters,
@@ -93,7 +94,9 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
     if spec.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {"application/json": {"schema": _schema_ref(spec.body, components, "validation")}},
+            "content": {
+                "application/json": {"schema": _schema_ref(spec.body, components, "validation")}
+            },
         }
     return operation
 
@@ -110,13 +113,15 @@ def document() -> dict[str, Any]:
         "info": {
             "title": "Talent marketplace API",
             "version": "1.0.0",
-            "description": "Find talent, book services, hire for milestone-based jobs, pay into escrow.",
+            "description": "Find talent, book services, hire for milestone jobs, pay into escrow.",
         },
         "servers": [{"url": "/"}],
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": dict(sorted(components.items())),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
     }

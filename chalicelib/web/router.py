@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from chalice import Blueprint, Response
+from chalice.app import Blueprint, Response
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib.auth.principal import Principal, authenticate
 from chalicelib.errors import DomainError, ValidationError
 from chalicelib.web import idempotency
-from chalicelib.web.envelope import JSON_HEADERS, error_response
+from chalicelib.web.envelope import JSON_HEADERS, Headers, error_response
 
 Auth = Literal["public", "optional", "user", "admin"]
 MUTATING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -48,7 +48,7 @@ class Reply:
 
     body: Any
     status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: Headers = field(default_factory=dict)
 
 
 class RequestContext:
@@ -123,14 +123,18 @@ def _to_response(spec: RouteSpec, result: Any) -> Response:
     body = reply.body
     if isinstance(body, BaseModel):
         body = body.model_dump(mode="json")
-    headers = dict(JSON_HEADERS)
+    headers: Headers = dict(JSON_HEADERS)
     headers.update(reply.headers)
     if status == 204:
         return Response(body="", status_code=204, headers=reply.headers)
-    return Response(body=json.dumps(body, separators=(",", ":")), status_code=status, headers=headers)
+    return Response(
+        body=json.dumps(body, separators=(",", ":")), status_code=status, headers=headers
+    )
 
 
-def _run(spec: RouteSpec, view: Callable[..., Any], ctx: RequestContext, params: dict[str, str]) -> Response:
+def _run(
+    spec: RouteSpec, view: Callable[..., Any], ctx: RequestContext, params: dict[str, str]
+) -> Response:
     if spec.auth in ("user", "admin"):
         principal = ctx.principal
         if spec.auth == "admin":
@@ -190,7 +194,9 @@ class Api:
                 except DomainError as error:
                     return error_response(error)
 
-            self.blueprint.route(path, methods=[method], content_types=list(content_types))(endpoint)
+            self.blueprint.route(path, methods=[method], content_types=list(content_types))(
+                endpoint
+            )
             ROUTES.append(spec)
             return view
 
@@ -205,8 +211,12 @@ class Api:
     def put(self, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self.route("PUT", path, **options)
 
-    def patch(self, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def patch(
+        self, path: str, **options: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self.route("PATCH", path, **options)
 
-    def delete(self, path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def delete(
+        self, path: str, **options: Any
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return self.route("DELETE", path, **options)

@@ -23,7 +23,7 @@ def handle_media_record(record: dict[str, Any]) -> None:
         raise UnknownMessageError("media: not an S3 notification")
     for s3_record in s3_records:
         event_name = str(s3_record.get("eventName", ""))
-        media.dispatch({"type": f"s3:{event_name.split(':')[0]}", "record": s3_record})
+        media.dispatch({"type": f"s3:{event_name.split(':', maxsplit=1)[0]}", "record": s3_record})
 
 
 def handle_notification_record(record: dict[str, Any]) -> None:

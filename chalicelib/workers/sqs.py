@@ -30,10 +30,10 @@ def process_batch(event: dict[str, Any], context: Any, handle: RecordHandler) ->
     def record_handler(record: Any) -> None:  # powertools requires this parameter name
         handle(record.raw_event)
 
-    result: dict[str, Any] = process_partial_response(
+    result = process_partial_response(
         event=event, record_handler=record_handler, processor=processor, context=context
     )
-    return result
+    return dict(result)
 
 
 def message_body(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,61 @@
+"""Cold start: the median time to `import app` in a fresh interpreter, against `import boto3`
+alone (the floor any Lambda using AWS pays). Target: ratio <= 1.5.
+
+Run: .venv/bin/python bench/cold_start.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TARGET_RATIO = 1.5
+_PROBE = (
+    "import time, sys; t = time.perf_counter(); import {module}; "
+    "sys.stdout.write(repr(time.perf_counter() - t))"
+)
+
+
+def import_seconds(module: str) -> float:
+    # -B: no .pyc writes, so every run sees the same (warm-cache) disk state.
+    result = subprocess.run(
+        [sys.executable, "-B", "-c", _PROBE.format(module=module)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(result.stdout)
+
+
+def median_import(module: str, runs: int) -> float:
+    import_seconds(module)  # warm the OS file cache and the .pyc files
+    return statistics.median(import_seconds(module) for _ in range(runs))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args()
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "app.py", "chalicelib"], cwd=ROOT, check=True
+    )
+    # Interleave the two so that machine noise hits both alike.
+    app_times, boto_times = [], []
+    for _ in range(args.runs):
+        app_times.append(import_seconds("app"))
+        boto_times.append(import_seconds("boto3"))
+    app_median, boto_median = statistics.median(app_times), statistics.median(boto_times)
+    ratio = app_median / boto_median
+    print(f"import boto3 (median of {args.runs}): {boto_median * 1000:7.1f} ms")
+    print(f"import app   (median of {args.runs}): {app_median * 1000:7.1f} ms")
+    print(f"ratio app / boto3: {ratio:.2f} (target <= {TARGET_RATIO})")
+    return 0 if ratio <= TARGET_RATIO else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Tests never talk to real AWS: fake credentials, no metadata lookups, quiet metrics.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+from tests.issuer import FakeIssuer
+
+
+@pytest.fixture(scope="session")
+def issuer() -> FakeIssuer:
+    return FakeIssuer()
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator[object]:
+    from datetime import UTC, datetime
+
+    from chalicelib import clock
+
+    frozen = clock.FrozenClock(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+    clock.use(frozen)
+    yield frozen
+    clock.use(None)

@@ -1,0 +1,121 @@
+"""Idempotency-Key: replay, reuse with another body, and a concurrent duplicate."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+from chalicelib import clock
+from chalicelib.models import idempotency, keys
+from chalicelib.models.user import UserItem
+from tests.support import JsonClient
+
+
+def _updated_at(email: str) -> Any:
+    return UserItem.get(keys.identity_pk("https://issuer.test", f"sub-{email}"), "USER").updated_at
+
+
+def test_replay_returns_the_first_response_with_one_effect(api: JsonClient) -> None:
+    headers = {"Idempotency-Key": "key-1"}
+    first = api.patch(
+        "/v1/me", as_user="i@example.com", json_body={"display_name": "One"}, headers=headers
+    )
+    effect = _updated_at("i@example.com")
+    # Another change in between must not leak into the replay.
+    api.patch("/v1/me", as_user="i@example.com", json_body={"display_name": "Two"})
+    changed = _updated_at("i@example.com")
+    replay = api.patch(
+        "/v1/me", as_user="i@example.com", json_body={"display_name": "One"}, headers=headers
+    )
+    assert replay.status == first.status == 200
+    assert replay.raw == first.raw
+    assert replay.headers.get("Idempotent-Replayed") == "true"
+    assert _updated_at("i@example.com") == changed != effect
+    assert api.get("/v1/me", as_user="i@example.com").body["display_name"] == "Two"
+
+
+def test_same_key_other_body_is_422_and_changes_nothing(api: JsonClient) -> None:
+    headers = {"Idempotency-Key": "key-2"}
+    api.patch("/v1/me", as_user="j@example.com", json_body={"display_name": "A"}, headers=headers)
+    reply = api.patch(
+        "/v1/me", as_user="j@example.com", json_body={"display_name": "B"}, headers=headers
+    )
+    assert reply.status == 422
+    assert reply.error_code == "IDEMPOTENCY_KEY_REUSED"
+    assert api.get("/v1/me", as_user="j@example.com").body["display_name"] == "A"
+
+
+def test_keys_are_scoped_per_user(api: JsonClient) -> None:
+    headers = {"Idempotency-Key": "shared"}
+    a = api.patch(
+        "/v1/me", as_user="k@example.com", json_body={"display_name": "K"}, headers=headers
+    )
+    b = api.patch(
+        "/v1/me", as_user="l@example.com", json_body={"display_name": "L"}, headers=headers
+    )
+    assert (a.status, b.status) == (200, 200)
+    assert b.body["display_name"] == "L"
+
+
+def test_validation_errors_are_replayed_too(api: JsonClient) -> None:
+    headers = {"Idempotency-Key": "bad-1"}
+    first = api.patch(
+        "/v1/me", as_user="m@example.com", json_body={"locale": "xx"}, headers=headers
+    )
+    again = api.patch(
+        "/v1/me", as_user="m@example.com", json_body={"locale": "xx"}, headers=headers
+    )
+    assert first.status == again.status == 400
+    assert first.raw == again.raw
+
+
+def test_invalid_key_is_400(api: JsonClient) -> None:
+    reply = api.patch(
+        "/v1/me",
+        as_user="n@example.com",
+        json_body={"display_name": "N"},
+        headers={"Idempotency-Key": "x" * 300},
+    )
+    assert reply.status == 400
+
+
+def test_keys_expire_after_24_hours(api: JsonClient, frozen_clock: Any) -> None:
+    headers = {"Idempotency-Key": "old"}
+    api.patch("/v1/me", as_user="o@example.com", json_body={"display_name": "A"}, headers=headers)
+    frozen_clock.advance(timedelta(hours=24, seconds=1).total_seconds())
+    reply = api.patch(
+        "/v1/me", as_user="o@example.com", json_body={"display_name": "B"}, headers=headers
+    )
+    assert reply.status == 200
+    assert reply.body["display_name"] == "B"
+
+
+def test_concurrent_duplicates_claim_once(stack: Any) -> None:
+    # GIVEN 20 concurrent requests carrying the same key
+    results: list[idempotency.Claim] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(20)
+
+    def attempt() -> None:
+        barrier.wait()
+        claim = idempotency.claim("user-1", "race", "hash", timedelta(hours=24))
+        with lock:
+            results.append(claim)
+
+    threads = [threading.Thread(target=attempt) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # THEN exactly one may run; the others see it in progress
+    assert sum(claim.owned for claim in results) == 1
+    assert all(claim.in_progress for claim in results if not claim.owned)
+
+
+def test_crashed_request_releases_its_key_after_the_lease(stack: Any, frozen_clock: Any) -> None:
+    assert idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
+    assert not idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
+    frozen_clock.advance(idempotency.IN_PROGRESS_LEASE.total_seconds() + 1)
+    assert idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
+    assert clock.now()  # the frozen clock drove every decision above

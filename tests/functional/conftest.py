@@ -3,11 +3,11 @@ resources infra/ defines. Each test starts from an empty emulator."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import requests
 
 from tests.issuer import AUDIENCE, ISSUER, FakeIssuer
 from tests.support import JsonClient, free_port
@@ -29,30 +29,67 @@ def aws_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def base_resources(aws_endpoint: str) -> Any:
+    """Every resource infra/ defines, created once per test process."""
+    from infra.local import create_all
+
+    return create_all(aws_endpoint, queue_visibility_timeout=1, max_receive_count=2)
+
+
+def _table_copy_definition(aws_endpoint: str, table_name: str) -> dict[str, Any]:
+    import boto3
+
+    dynamodb = boto3.client("dynamodb", endpoint_url=aws_endpoint)
+    table = dynamodb.describe_table(TableName=table_name)["Table"]
+    return {
+        "AttributeDefinitions": table["AttributeDefinitions"],
+        "KeySchema": table["KeySchema"],
+        "GlobalSecondaryIndexes": [
+            {k: index[k] for k in ("IndexName", "KeySchema", "Projection")}
+            for index in table.get("GlobalSecondaryIndexes", [])
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+_table_counter = itertools.count()
+
+
 @pytest.fixture
-def stack(aws_endpoint: str, issuer: FakeIssuer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+def stack(
+    aws_endpoint: str, base_resources: Any, issuer: FakeIssuer, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """A clean slate per test: a fresh table with the infra definition. (Queues are shared:
+    tests hand events to handlers directly rather than reading the queues.)"""
+    import boto3
+
     from chalicelib import clients
     from chalicelib.auth import tokens
     from chalicelib.models.base import reset_connections
     from chalicelib.settings import reset_settings
-    from infra.local import create_all
 
-    requests.post(f"{aws_endpoint}/moto-api/reset", timeout=10)
+    dynamodb = boto3.client("dynamodb", endpoint_url=aws_endpoint)
+    table_name = f"{base_resources.table_name}-{next(_table_counter)}"
+    dynamodb.create_table(
+        TableName=table_name, **_table_copy_definition(aws_endpoint, base_resources.table_name)
+    )
     monkeypatch.setenv("AWS_ENDPOINT_URL", aws_endpoint)
     monkeypatch.setenv("STAGE", "test")
     monkeypatch.setenv("JWT_ISSUER", ISSUER)
     monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("JWKS_URL", "http://127.0.0.1:9/unused-in-functional-tests")
     monkeypatch.setenv("ADMIN_EMAILS", ADMIN_EMAIL)
-    resources = create_all(aws_endpoint, queue_visibility_timeout=1, max_receive_count=2)
-    for name, value in resources.env().items():
+    for name, value in base_resources.env().items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("TABLE_NAME", table_name)
     reset_settings()
     clients.reset()
     reset_connections()
     tokens.use_verifier(tokens.TokenVerifier(ISSUER, AUDIENCE, issuer.resolve))
-    yield resources
+    yield base_resources
     tokens.use_verifier(None)
+    dynamodb.delete_table(TableName=table_name)
     clients.reset()
     reset_connections()
     reset_settings()

@@ -1,0 +1,1 @@
+"""AWS resources: one definition for the packaged stack (package.py) and the emulator (local.py)."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalice import Rate
 
-from chalicelib.handlers import me, system
+from chalicelib.handlers import catalog, me, media, saved, system, talent
 from chalicelib.resources import QUEUE_NAMES, TIMERS_SWEEP_RATE_MINUTES
 from chalicelib.web.application import Application
 from chalicelib.web.middleware import http_middleware
@@ -15,7 +15,7 @@ from chalicelib.workers import queues, sqs
 app = Application(app_name="marketplace")
 app.register_middleware(http_middleware, "http")
 
-for blueprint_module in (system, me):
+for blueprint_module in (system, me, talent, catalog, media, saved):
     app.register_blueprint(blueprint_module.api.blueprint)
 
 
@@ -36,12 +36,14 @@ def payouts_worker(event: Any) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=QUEUE_NAMES["media"], batch_size=10, name="media_worker")
 def media_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import media as _media  # noqa: F401 - registers the validator
+
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_media_record)
 
 
 @app.on_sqs_message(queue=QUEUE_NAMES["notifications"], batch_size=10, name="notifications_worker")
 def notifications_worker(event: Any) -> dict[str, Any]:
-    from chalicelib.workers import email  # noqa: F401 - registers the email sender
+    from chalicelib.workers import email as _email  # noqa: F401 - registers the email sender
 
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
 

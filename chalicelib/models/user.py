@@ -11,7 +11,6 @@ from pynamodb.attributes import (
     MapAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
-    VersionAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
 
@@ -23,6 +22,9 @@ from chalicelib.models.conditions import conflict_on_condition_failure
 
 
 class UserItem(Item, discriminator="user"):
+    """Changed only by field-level SETs, so it needs no version lock. (pynamodb's
+    VersionAttribute would reset the version on such blind updates.)"""
+
     user_id = UnicodeAttribute()
     issuer = UnicodeAttribute()
     subject = UnicodeAttribute()
@@ -37,7 +39,6 @@ class UserItem(Item, discriminator="user"):
     status = UnicodeAttribute(default="active")
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
-    version = VersionAttribute()
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,6 @@ def update_profile(
         item.update(
             actions=actions,
             condition=UserItem.pk.exists(),
-            add_version_condition=False,
         )
     return _to_user(item)
 
@@ -167,7 +167,6 @@ def add_role(user: User, role: str) -> User:
                     UserItem.updated_at.set(clock.now()),
                 ],
                 condition=UserItem.pk.exists() & ~UserItem.roles.contains(role),
-                add_version_condition=False,
             )
     except ConflictError:
         refreshed = get_by_identity(user.issuer, user.subject)
@@ -175,3 +174,19 @@ def add_role(user: User, role: str) -> User:
             raise NotFoundError("user not found") from None
         return refreshed
     return _to_user(item)
+
+
+def attach_talent_in(transaction: Any, user: User, talent_id: str) -> None:
+    """In the profile's creation transaction: link the profile and add the `talent` role,
+    only if the user has no profile yet (one per user, even under racing requests)."""
+    # The role is only ever added together with talent_id, so "no talent_id yet" also
+    # means "no talent role yet": appending cannot duplicate it.
+    transaction.update(
+        UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK),
+        actions=[
+            UserItem.talent_id.set(talent_id),
+            UserItem.roles.set(UserItem.roles.append(["talent"])),
+            UserItem.updated_at.set(clock.now()),
+        ],
+        condition=UserItem.pk.exists() & UserItem.talent_id.does_not_exist(),
+    )

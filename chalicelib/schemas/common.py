@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+Currency = Literal["IQD", "USD", "EUR", "GBP"]
 
 
 class ApiModel(BaseModel):
@@ -13,9 +17,12 @@ class ApiModel(BaseModel):
 
 
 class StrictModel(ApiModel):
-    """Request bodies refuse unknown fields, so a typo is a 400 instead of silently ignored."""
+    """Request bodies refuse unknown fields (a typo is a 400, not silently ignored) and
+    refuse coercion: "yes" is not a boolean, "10" is not a number."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True
+    )
 
 
 class ErrorBody(ApiModel):
@@ -26,3 +33,21 @@ class ErrorBody(ApiModel):
 
 class ErrorEnvelope(ApiModel):
     error: ErrorBody
+
+
+MAX_MONEY_AMOUNT = 10**12
+
+
+class MoneyIn(StrictModel):
+    amount: StrictInt = Field(gt=0, le=MAX_MONEY_AMOUNT, description="minor units, an integer")
+    currency: Currency
+
+
+class Money(ApiModel):
+    amount: int
+    currency: str
+
+
+class PageQuery(ApiModel):
+    limit: int = Field(default=20, ge=1, le=100)
+    cursor: str | None = Field(default=None, max_length=2048)

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib.auth.principal import Principal, authenticate
+from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import DomainError, ValidationError
 from chalicelib.web import idempotency
 from chalicelib.web.envelope import JSON_HEADERS, Headers, error_response
@@ -84,6 +85,11 @@ class RequestContext:
         if self.header("authorization") is None:
             return None
         return self.principal
+
+    @property
+    def viewer(self) -> Viewer:
+        """The caller, authenticated only if and when an answer depends on who it is."""
+        return Viewer(lambda: self.optional_principal)
 
 
 def _field_errors(error: PydanticValidationError) -> list[dict[str, str]]:

@@ -144,7 +144,7 @@ def test_work_queues_carry_the_local_overrides(resources: LocalResources, aws: A
 def test_object_created_in_the_bucket_reaches_the_media_queue(
     resources: LocalResources, aws: Any
 ) -> None:
-    key = f"uploads/{uuid.uuid4()}.jpg"
+    key = f"media/{uuid.uuid4()}"
     aws("s3").put_object(Bucket=resources.bucket, Key=key, Body=b"\xff\xd8\xff\xe0")
 
     def is_our_upload(body: dict[str, Any]) -> bool:

@@ -145,6 +145,7 @@ def test_media_bucket_is_private_and_notifies_the_media_queue() -> None:
     assert notification == {
         "Event": "s3:ObjectCreated:*",
         "Queue": {"Fn::GetAtt": [media_queue, "Arn"]},
+        "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "media/"}]}},
     }
     # S3 checks it may send to the queue when the notification is created.
     policies = of_type("AWS::SQS::QueuePolicy")
@@ -280,3 +281,15 @@ def _subclasses(cls: type) -> list[Any]:
         found.append(current)
         pending.extend(current.__subclasses__())
     return found
+
+
+def test_only_uploads_notify_the_validator() -> None:
+    # Verified copies are written by the validator itself under another prefix: were they
+    # to notify too, the validator would see its own copies as stray uploads.
+    from chalicelib.models import keys
+
+    bucket = next(
+        r for r in load_resources()["Resources"].values() if r["Type"] == "AWS::S3::Bucket"
+    )
+    [config] = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert config["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": keys.UPLOAD_PREFIX}]

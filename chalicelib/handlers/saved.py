@@ -1,0 +1,43 @@
+"""The caller's saved talent."""
+
+from __future__ import annotations
+
+from chalicelib import clock
+from chalicelib.models import saved as saved_store
+from chalicelib.schemas.common import PageQuery
+from chalicelib.schemas.saved import SavedList, SavedOut
+from chalicelib.usecases import saved
+from chalicelib.web.router import Api, Reply, RequestContext
+
+api = Api(__name__, tag="saved")
+
+
+def serialize(entry: saved_store.SavedTalent) -> SavedOut:
+    return SavedOut(talent_id=entry.talent_id, saved_at=clock.to_rfc3339(entry.saved_at))
+
+
+@api.post(
+    "/v1/me/saved/{talent_id}",
+    summary="Save a talent (201 the first time, 200 after)",
+    response=SavedOut,
+    status=201,
+    errors=(404,),
+)
+def save_talent(ctx: RequestContext, talent_id: str) -> Reply:
+    entry, created = saved.save(ctx.principal, talent_id)
+    return Reply(serialize(entry), status=201 if created else 200)
+
+
+@api.delete("/v1/me/saved/{talent_id}", summary="Unsave a talent (idempotent)", status=204)
+def unsave_talent(ctx: RequestContext, talent_id: str) -> Reply:
+    saved.unsave(ctx.principal, talent_id)
+    return Reply(None, status=204)
+
+
+@api.get(
+    "/v1/me/saved", summary="Saved talent, most recent first", query=PageQuery, response=SavedList
+)
+def list_saved(ctx: RequestContext) -> SavedList:
+    query: PageQuery = ctx.query
+    entries, cursor = saved.list_saved(ctx.principal, query.limit, query.cursor)
+    return SavedList(items=[serialize(e) for e in entries], next_cursor=cursor)

@@ -1,0 +1,64 @@
+"""Reading and setting a talent's availability."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.viewer import Viewer
+from chalicelib.domain import availability
+from chalicelib.errors import ValidationError
+from chalicelib.models import calendar
+from chalicelib.models import talent as talent_store
+from chalicelib.schemas.talent import AvailabilityPut
+
+
+@dataclass(frozen=True)
+class Availability:
+    talent: talent_store.Talent
+    days: list[availability.DayStatus]
+
+
+def _parse(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"{name} is not a valid date", {"field": name}) from None
+
+
+def read(talent_id: str, viewer: Viewer, first: str, last: str) -> Availability:
+    first_day, last_day = _parse(first, "from"), _parse(last, "to")
+    try:
+        days = availability.days_between(first_day, last_day)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+    talent = talent_store.require(talent_id, with_portfolio=False)
+    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
+    window = calendar.window(talent.id, first_day, last_day)
+    return Availability(
+        talent, availability.calendar(days, window.explicit, talent.weekly, window.booked)
+    )
+
+
+def write(talent_id: str, principal: Principal, body: AvailabilityPut) -> Availability:
+    viewer = Viewer.of(principal)
+    talent = talent_store.require(talent_id, with_portfolio=False)
+    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
+    viewer.require_owner(talent.owner_user_id, "availability")
+    days: dict[date, bool] = {}
+    for entry in body.days:
+        day = _parse(entry.date, "days.date")
+        if day in days and days[day] != entry.available:
+            raise ValidationError(f"{day} is given twice with different values")
+        days[day] = entry.available
+    if days and (max(days) - min(days)).days >= availability.MAX_DAYS:
+        raise ValidationError(f"days must fall within {availability.MAX_DAYS} days")
+    if body.weekly is not None and body.clear_weekly:
+        raise ValidationError("give weekly or clear_weekly, not both")
+    if body.weekly is not None or body.clear_weekly:
+        talent = talent_store.update(talent, {"weekly": body.weekly})
+    calendar.set_days(talent.id, days.items())
+    if not days:
+        return Availability(talent, [])
+    return read(talent.id, viewer, min(days).isoformat(), max(days).isoformat())

@@ -1,0 +1,84 @@
+"""Talent profiles and portfolios: who may see and change what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.auth.principal import Principal
+from chalicelib.auth.viewer import Viewer
+from chalicelib.errors import ForbiddenError, ValidationError
+from chalicelib.models import media as media_store
+from chalicelib.models import talent as talent_store
+from chalicelib.schemas.talent import PortfolioCreate, PortfolioPatch, TalentCreate, TalentPatch
+
+
+def _require_own_media(principal: Principal, media_id: str, purposes: tuple[str, ...]) -> None:
+    media = media_store.get(media_id)
+    if media is None or media.owner_user_id != principal.user_id:
+        raise ValidationError("media not found", {"media_id": media_id})
+    if media.purpose not in purposes:
+        raise ValidationError(f"media must be uploaded for {' or '.join(purposes)}")
+    if media.status != media_store.VERIFIED:
+        raise ValidationError(f"media is {media.status}; wait until it is verified")
+
+
+def create(principal: Principal, body: TalentCreate) -> talent_store.Talent:
+    values: dict[str, Any] = body.model_dump(exclude_none=True)
+    if body.avatar_media_id:
+        _require_own_media(principal, body.avatar_media_id, ("avatar",))
+    return talent_store.create(principal.user, values)
+
+
+def get(talent_id: str, viewer: Viewer) -> talent_store.Talent:
+    talent = talent_store.require(talent_id, with_portfolio=True)
+    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
+    return talent
+
+
+def update(talent_id: str, principal: Principal, body: TalentPatch) -> talent_store.Talent:
+    viewer = Viewer.of(principal)
+    talent = get(talent_id, viewer)
+    changes: dict[str, Any] = body.model_dump(exclude_unset=True)
+    admin_only = [name for name in talent_store.ADMIN_FIELDS if name in changes]
+    if admin_only and not principal.is_admin:
+        raise ForbiddenError(f"only an admin may set {', '.join(admin_only)}")
+    viewer.require_owner(talent.owner_user_id, "profile", admin_too=True)
+    required = [n for n in ("display_name", "categories", "location", "is_active") if n in changes]
+    if any(changes[name] is None for name in required):
+        raise ValidationError(f"{', '.join(required)} cannot be removed")
+    if changes.get("avatar_media_id"):
+        _require_own_media(principal, changes["avatar_media_id"], ("avatar",))
+    if not changes:
+        return talent
+    return talent_store.update(talent, changes)
+
+
+def _own_talent(talent_id: str, principal: Principal) -> talent_store.Talent:
+    talent = get(talent_id, Viewer.of(principal))
+    Viewer.of(principal).require_owner(talent.owner_user_id, "portfolio")
+    return talent
+
+
+def add_portfolio_entry(
+    talent_id: str, principal: Principal, body: PortfolioCreate
+) -> talent_store.PortfolioEntry:
+    talent = _own_talent(talent_id, principal)
+    _require_own_media(principal, body.media_id, ("portfolio",))
+    return talent_store.add_portfolio_entry(
+        talent, body.title, body.description, body.media_id, body.position
+    )
+
+
+def update_portfolio_entry(
+    talent_id: str, item_id: str, principal: Principal, body: PortfolioPatch
+) -> talent_store.PortfolioEntry:
+    _own_talent(talent_id, principal)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("title", "") is None or changes.get("position", 0) is None:
+        raise ValidationError("title and position cannot be removed")
+    return talent_store.update_portfolio_entry(talent_id, item_id, changes)
+
+
+def remove_portfolio_entry(talent_id: str, item_id: str, principal: Principal) -> None:
+    _own_talent(talent_id, principal)
+    talent_store.remove_portfolio_entry(talent_id, item_id)

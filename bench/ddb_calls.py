@@ -14,6 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import local_app
+from tests.functional.factories import service_body
 from tests.support import JsonClient, Reply
 
 Setup = Callable[[JsonClient], None]
@@ -81,6 +82,121 @@ SCENARIOS: list[Scenario] = [
         ),
         _claimed_key,
         3,
+    ),
+]
+
+
+# --- supply side (issue 3): a talent with a service, a portfolio item and media -------------
+
+_world: dict[str, str] = {}
+
+
+def _supply(api: JsonClient) -> None:
+    if _world:
+        return
+    from chalicelib import ids
+    from chalicelib.models import media as media_store
+    from tests.functional.factories import create_service, create_talent
+
+    talent = create_talent(api, "talent@example.com")
+    _world["talent"] = talent["id"]
+    _world["service"] = create_service(api, "talent@example.com", talent["id"])["id"]
+    owner_id = api.get("/v1/me", as_user="talent@example.com").body["id"]
+    for name, purpose, status in (
+        ("public", "portfolio", "verified"),
+        ("pending", "avatar", "pending"),
+    ):
+        media_id = ids.new_id()
+        media_store.create(
+            media_id,
+            owner_user_id=owner_id,
+            purpose=purpose,
+            filename="a.png",
+            content_type="image/png",
+            size=10,
+        )
+        if status == "verified":
+            media_store.settle(media_id, status, None, f"verified/{media_id}")
+        _world[name] = media_id
+    api.post(
+        f"/v1/talent/{talent['id']}/portfolio",
+        as_user="talent@example.com",
+        json_body={"title": "Show", "media_id": _world["public"]},
+    )
+    api.post(f"/v1/me/saved/{talent['id']}", as_user="known@example.com")
+
+
+def _get(path: str, user: str | None = None) -> Callable[[JsonClient], Reply]:
+    return lambda api: api.get(path.format(**_world), as_user=user)
+
+
+SCENARIOS += [
+    Scenario("GET /v1/categories", _get("/v1/categories"), _supply, 0),
+    Scenario("GET /v1/talent/{id} (anonymous)", _get("/v1/talent/{talent}"), _supply, 2),
+    Scenario(
+        "GET /v1/talent/{id} (signed in)",
+        _get("/v1/talent/{talent}", "known@example.com"),
+        _supply,
+        2,
+    ),
+    Scenario("GET /v1/talent/{id}/services", _get("/v1/talent/{talent}/services"), _supply, 2),
+    Scenario("GET /v1/services/{id}", _get("/v1/services/{service}"), _supply, 2),
+    Scenario(
+        "GET /v1/talent/{id}/availability (31 days)",
+        _get("/v1/talent/{talent}/availability?from=2026-12-01&to=2026-12-31"),
+        _supply,
+        2,
+    ),
+    Scenario("GET /v1/media/{id} (public)", _get("/v1/media/{public}"), _supply, 2),
+    Scenario(
+        "GET /v1/media/{id} (owner, pending)",
+        _get("/v1/media/{pending}", "talent@example.com"),
+        _supply,
+        2,
+    ),
+    Scenario("GET /v1/me/saved", _get("/v1/me/saved", "known@example.com"), _supply, 2),
+    Scenario(
+        "PATCH /v1/talent/{id}",
+        lambda api: api.patch(
+            f"/v1/talent/{_world['talent']}",
+            as_user="talent@example.com",
+            json_body={"headline": "New"},
+        ),
+        _supply,
+    ),
+    Scenario(
+        "POST /v1/talent/{id}/services",
+        lambda api: api.post(
+            f"/v1/talent/{_world['talent']}/services",
+            as_user="talent@example.com",
+            json_body=service_body(),
+        ),
+        _supply,
+    ),
+    Scenario(
+        "PUT /v1/talent/{id}/availability (31 days)",
+        lambda api: api.put(
+            f"/v1/talent/{_world['talent']}/availability",
+            as_user="talent@example.com",
+            json_body={
+                "days": [{"date": f"2026-12-{d:02d}", "available": True} for d in range(1, 32)]
+            },
+        ),
+        _supply,
+    ),
+    Scenario(
+        "POST /v1/media/uploads",
+        lambda api: api.post(
+            "/v1/media/uploads",
+            as_user="known@example.com",
+            json_body={
+                "purpose": "avatar",
+                "filename": "me.png",
+                "content_type": "image/png",
+                "size": 1000,
+            },
+        ),
+        _supply,
     ),
 ]
 

@@ -27,18 +27,24 @@ def _parse(value: str, name: str) -> date:
         raise ValidationError(f"{name} is not a valid date", {"field": name}) from None
 
 
-def read(talent_id: str, viewer: Viewer, first: str, last: str) -> Availability:
-    first_day, last_day = _parse(first, "from"), _parse(last, "to")
+def _days(first_day: date, last_day: date) -> list[date]:
     try:
-        days = availability.days_between(first_day, last_day)
+        return availability.days_between(first_day, last_day)
     except ValueError as error:
         raise ValidationError(str(error)) from None
+
+
+def _window(talent: talent_store.Talent, days: list[date]) -> Availability:
+    window = calendar.window(talent.id, days[0], days[-1])
+    statuses = availability.calendar(days, window.explicit, talent.weekly, window.booked)
+    return Availability(talent, statuses)
+
+
+def read(talent_id: str, viewer: Viewer, first: str, last: str) -> Availability:
+    days = _days(_parse(first, "from"), _parse(last, "to"))
     talent = talent_store.require(talent_id, with_portfolio=False)
     viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
-    window = calendar.window(talent.id, first_day, last_day)
-    return Availability(
-        talent, availability.calendar(days, window.explicit, talent.weekly, window.booked)
-    )
+    return _window(talent, days)
 
 
 def write(talent_id: str, principal: Principal, body: AvailabilityPut) -> Availability:
@@ -61,4 +67,4 @@ def write(talent_id: str, principal: Principal, body: AvailabilityPut) -> Availa
     calendar.set_days(talent.id, days.items())
     if not days:
         return Availability(talent, [])
-    return read(talent.id, viewer, min(days).isoformat(), max(days).isoformat())
+    return _window(talent, _days(min(days), max(days)))

@@ -1,0 +1,215 @@
+"""Every endpoint of the supply side x every kind of caller, with the status each must get.
+
+Each row gets a fresh world: a public talent with a service, a portfolio item, a verified
+portfolio image and a verified private attachment, all owned by OWNER. Callers are tried in
+the order anonymous, other, admin, owner, so that a refusal is checked before a success
+could change what the next caller sees."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from chalicelib import ids
+from chalicelib.models import media as media_store
+from tests.functional.conftest import ADMIN_EMAIL
+from tests.functional.factories import create_service, create_talent, service_body, talent_body
+from tests.support import JsonClient
+
+OWNER, OTHER = "owner@example.com", "other@example.com"
+ROLES = ("anonymous", "other", "admin", "owner")
+EMAILS = {"anonymous": None, "other": OTHER, "admin": ADMIN_EMAIL, "owner": OWNER}
+
+
+@dataclass
+class World:
+    talent: str
+    service: str
+    portfolio_item: str
+    portfolio_media: str
+    attachment: str
+    media_by_role: dict[str, str]
+
+
+def _verified(api: JsonClient, email: str, purpose: str, content_type: str = "image/png") -> str:
+    owner_id = api.get("/v1/me", as_user=email).body["id"]
+    media_id = ids.new_id()
+    media_store.create(
+        media_id,
+        owner_user_id=owner_id,
+        purpose=purpose,
+        filename="f.png" if content_type == "image/png" else "f.pdf",
+        content_type=content_type,
+        size=10,
+    )
+    media_store.settle(media_id, media_store.VERIFIED, None, f"verified/{media_id}")
+    return media_id
+
+
+def _world(api: JsonClient, *, hidden: bool = False) -> World:
+    talent = create_talent(api, OWNER)
+    service = create_service(api, OWNER, talent["id"])
+    portfolio_media = _verified(api, OWNER, "portfolio")
+    item = api.post(
+        f"/v1/talent/{talent['id']}/portfolio",
+        as_user=OWNER,
+        json_body={"title": "Show", "media_id": portfolio_media},
+    ).body
+    if hidden:
+        api.patch(f"/v1/talent/{talent['id']}", as_user=OWNER, json_body={"is_active": False})
+    return World(
+        talent=talent["id"],
+        service=service["id"],
+        portfolio_item=item["id"],
+        portfolio_media=portfolio_media,
+        attachment=_verified(api, OWNER, "attachment", "application/pdf"),
+        media_by_role={
+            role: _verified(api, email, "portfolio") for role, email in EMAILS.items() if email
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    path: str
+    expected: dict[str, int]
+    body: Any = None
+
+
+def _all(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def _users(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "other": status, "admin": status, "owner": status}
+
+
+def _owner_only(status: int, admin: int = 403) -> dict[str, int]:
+    return {"anonymous": 401, "other": 403, "admin": admin, "owner": status}
+
+
+MEDIA_FOR_CALLER = "{media_of_caller}"
+ROWS = [
+    Row("GET", "/v1/categories", _all(200)),
+    Row(
+        "POST",
+        "/v1/talent",
+        {"anonymous": 401, "other": 201, "admin": 201, "owner": 409},
+        talent_body(),
+    ),
+    Row("GET", "/v1/talent/{talent}", _all(200)),
+    Row("PATCH", "/v1/talent/{talent}", _owner_only(200, admin=200), {"headline": "Changed"}),
+    Row(
+        "POST",
+        "/v1/talent/{talent}/portfolio",
+        _owner_only(201),
+        {"title": "More", "media_id": MEDIA_FOR_CALLER},
+    ),
+    Row(
+        "PATCH",
+        "/v1/talent/{talent}/portfolio/{portfolio_item}",
+        _owner_only(200),
+        {"title": "Renamed"},
+    ),
+    Row("DELETE", "/v1/talent/{talent}/portfolio/{portfolio_item}", _owner_only(204)),
+    Row("GET", "/v1/talent/{talent}/services", _all(200)),
+    Row(
+        "GET",
+        "/v1/talent/{talent}/services?include_inactive=true",
+        {"anonymous": 403, "other": 403, "admin": 200, "owner": 200},
+    ),
+    Row("POST", "/v1/talent/{talent}/services", _owner_only(201), service_body()),
+    Row("GET", "/v1/services/{service}", _all(200)),
+    Row("PATCH", "/v1/services/{service}", _owner_only(200), {"title": "Renamed service"}),
+    Row("DELETE", "/v1/services/{service}", _owner_only(204, admin=204)),
+    Row("GET", "/v1/talent/{talent}/availability?from=2026-12-01&to=2026-12-07", _all(200)),
+    Row("PUT", "/v1/talent/{talent}/availability", _owner_only(200), {"weekly": ["fri"]}),
+    Row(
+        "POST",
+        "/v1/media/uploads",
+        _users(201),
+        {"purpose": "avatar", "filename": "me.png", "content_type": "image/png", "size": 1000},
+    ),
+    Row("GET", "/v1/media/{portfolio_media}", _all(200)),
+    Row(
+        "GET",
+        "/v1/media/{attachment}",
+        {"anonymous": 404, "other": 404, "admin": 200, "owner": 200},
+    ),
+    Row("POST", "/v1/me/saved/{talent}", _users(201)),
+    Row("GET", "/v1/me/saved", _users(200)),
+    Row("DELETE", "/v1/me/saved/{talent}", _users(204)),
+]
+
+# The same talent, deactivated by its owner: its existence is private to owner and admins.
+HIDDEN_ROWS = [
+    Row("GET", "/v1/talent/{talent}", {"anonymous": 404, "other": 404, "admin": 200, "owner": 200}),
+    Row(
+        "PATCH",
+        "/v1/talent/{talent}",
+        {"anonymous": 401, "other": 404, "admin": 200, "owner": 200},
+        {"headline": "x"},
+    ),
+    Row(
+        "GET",
+        "/v1/talent/{talent}/services",
+        {"anonymous": 404, "other": 404, "admin": 200, "owner": 200},
+    ),
+    Row(
+        "POST",
+        "/v1/talent/{talent}/services",
+        {"anonymous": 401, "other": 404, "admin": 403, "owner": 201},
+        service_body(),
+    ),
+    Row(
+        "GET",
+        "/v1/services/{service}",
+        {"anonymous": 404, "other": 404, "admin": 200, "owner": 200},
+    ),
+    Row(
+        "GET",
+        "/v1/talent/{talent}/availability?from=2026-12-01&to=2026-12-02",
+        {"anonymous": 404, "other": 404, "admin": 200, "owner": 200},
+    ),
+    Row(
+        "PUT",
+        "/v1/talent/{talent}/availability",
+        {"anonymous": 401, "other": 404, "admin": 403, "owner": 200},
+        {"weekly": ["fri"]},
+    ),
+    Row(
+        "POST",
+        "/v1/me/saved/{talent}",
+        {"anonymous": 401, "other": 404, "admin": 201, "owner": 201},
+    ),
+]
+
+
+def _body_for(row: Row, world: World, role: str) -> Any:
+    if isinstance(row.body, dict) and row.body.get("media_id") == MEDIA_FOR_CALLER:
+        return dict(row.body, media_id=world.media_by_role.get(role, world.portfolio_media))
+    return row.body
+
+
+def _check(api: JsonClient, row: Row, world: World) -> None:
+    path = row.path.format(**vars(world))
+    for role in ROLES:
+        reply = api.request(
+            row.method, path, json_body=_body_for(row, world, role), as_user=EMAILS[role]
+        )
+        assert reply.status == row.expected[role], (row.method, path, role, reply.body)
+        if reply.status >= 400:
+            assert reply.error_code, (row.method, path, role, reply.body)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r.method} {r.path}" for r in ROWS])
+def test_public_talent(api: JsonClient, row: Row) -> None:
+    _check(api, row, _world(api))
+
+
+@pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[f"{r.method} {r.path}" for r in HIDDEN_ROWS])
+def test_hidden_talent(api: JsonClient, row: Row) -> None:
+    _check(api, row, _world(api, hidden=True))

@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= us-east-1
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating $(VENV) and installing dependencies (first run only)"
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip>=23,<26.3'  # chalice pins pip<26.3
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)

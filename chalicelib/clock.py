@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
@@ -51,10 +52,18 @@ class OffsetFileClock:
 
     def advance(self, seconds: float) -> timedelta:
         """Move the shared clock forward; the file is replaced atomically."""
+        try:
+            previous_ns = os.stat(self._path).st_mtime_ns
+        except FileNotFoundError:
+            previous_ns = 0
         new_offset = self.offset().total_seconds() + seconds
         temp = f"{self._path}.tmp.{os.getpid()}.{threading.get_ident()}"
         with open(temp, "w", encoding="ascii") as handle:
             handle.write(repr(new_offset))
+        # Readers re-read only when the mtime changes: two writes within one filesystem
+        # timestamp tick must still look like two.
+        stamp = max(time.time_ns(), previous_ns + 1)
+        os.utime(temp, ns=(stamp, stamp))
         os.replace(temp, self._path)
         return timedelta(seconds=new_offset)
 

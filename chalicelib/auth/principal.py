@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from chalicelib.auth.tokens import verifier
 from chalicelib.errors import ForbiddenError, UnauthenticatedError
-from chalicelib.models import user as users
+from chalicelib.lazy import lazy_import
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.models import user as users
+else:
+    users = lazy_import("chalicelib.models.user")
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.domain import categories
-from chalicelib.models import service as service_store
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.catalog import (
     ServiceCreate,
     ServiceList,
@@ -14,8 +14,14 @@ from chalicelib.schemas.catalog import (
     ServiceOut,
     ServicePatch,
 )
-from chalicelib.usecases import catalog
 from chalicelib.web.router import Api, Reply, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import service as service_store
+    from chalicelib.usecases import catalog
+else:
+    catalog = lazy_import("chalicelib.usecases.catalog")
+
 
 api = Api(__name__, tag="catalog")
 

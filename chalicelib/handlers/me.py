@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
 from chalicelib.auth.principal import Principal, roles_for
-from chalicelib.models import user as users
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.me import MeOut, MePatch, NotificationPrefs
 from chalicelib.web.router import Api, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import user as users
+else:
+    users = lazy_import("chalicelib.models.user")
 
 api = Api(__name__, tag="identity")
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib import clock
-from chalicelib.models import media as media_store
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.media import MediaOut, PresignedPost, UploadOut, UploadRequest
-from chalicelib.usecases import media as media_cases
 from chalicelib.web.router import Api, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import media as media_store
+    from chalicelib.usecases import media as media_cases
+else:
+    media_cases = lazy_import("chalicelib.usecases.media")
+
 
 api = Api(__name__, tag="media")
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib import clock
-from chalicelib.models import saved as saved_store
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.saved import SavedList, SavedOut
-from chalicelib.usecases import saved
 from chalicelib.web.router import Api, Reply, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import saved as saved_store
+    from chalicelib.usecases import saved
+else:
+    saved = lazy_import("chalicelib.usecases.saved")
+
 
 api = Api(__name__, tag="saved")
 

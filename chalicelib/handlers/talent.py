@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib import clock
-from chalicelib.models import talent as talent_store
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import Money
 from chalicelib.schemas.talent import (
     AvailabilityOut,
@@ -17,9 +19,16 @@ from chalicelib.schemas.talent import (
     TalentOut,
     TalentPatch,
 )
-from chalicelib.usecases import availability
-from chalicelib.usecases import talent as talent_cases
 from chalicelib.web.router import Api, Reply, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import talent as talent_store
+    from chalicelib.usecases import availability
+    from chalicelib.usecases import talent as talent_cases
+else:
+    availability = lazy_import("chalicelib.usecases.availability")
+    talent_cases = lazy_import("chalicelib.usecases.talent")
+
 
 api = Api(__name__, tag="talent")
 

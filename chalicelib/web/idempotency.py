@@ -14,12 +14,15 @@ from typing import TYPE_CHECKING
 from chalice.app import Response
 
 from chalicelib.errors import ConflictError, DomainError, IdempotencyKeyReusedError, ValidationError
-from chalicelib.models import idempotency as records
+from chalicelib.lazy import lazy_import
 from chalicelib.settings import get_settings
 from chalicelib.web.envelope import Headers, error_response
 
 if TYPE_CHECKING:
+    from chalicelib.models import idempotency as records
     from chalicelib.web.router import RequestContext
+else:
+    records = lazy_import("chalicelib.models.idempotency")
 
 _KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
 REPLAY_HEADER = "Idempotent-Replayed"

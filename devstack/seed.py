@@ -92,7 +92,205 @@ def seed_users(context: SeedContext) -> None:
             )
 
 
-SEED_STEPS: list[SeedStep] = [seed_users]
+@dataclass(frozen=True)
+class DemoTalent:
+    email: str
+    profile: dict[str, Any]
+    services: tuple[dict[str, Any], ...]
+    weekly: tuple[str, ...]
+
+
+def _iqd(amount: int) -> dict[str, Any]:
+    return {"amount": amount, "currency": "IQD"}
+
+
+def _fixed(title: str, category: str, amount: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "title": title,
+        "category": category,
+        "pricing": {"type": "fixed", "price": _iqd(amount)},
+        **extra,
+    }
+
+
+def _place(city: str, lat: float, lng: float) -> dict[str, Any]:
+    return {"city": city, "country": "IQ", "lat": lat, "lng": lng}
+
+
+BAGHDAD, ERBIL, BASRA = (
+    _place("Baghdad", 33.3152, 44.3661),
+    _place("Erbil", 36.1911, 44.0092),
+    _place("Basra", 30.5081, 47.7835),
+)
+
+# The demo talent user first; the others give search and featured lists something to show.
+DEMO_TALENT = (
+    DemoTalent(
+        "talent@demo.local",
+        {
+            "display_name": "Layla Fire & LED",
+            "headline": "Fire and LED shows for weddings and festivals",
+            "categories": ["fire-led.fire-performer", "fire-led.led-performer"],
+            "skills": ["fire poi", "LED", "fire fans"],
+            "languages": ["ar", "en"],
+            "location": BAGHDAD,
+            "travel_radius_km": 300,
+            "currency": "IQD",
+            "rate": _iqd(250000),
+        },
+        (
+            _fixed(
+                "Fire show, 20 minutes",
+                "fire-led.fire-performer",
+                300000,
+                duration_minutes=20,
+                deposit_percent=30,
+                packages=[
+                    {
+                        "tier": "basic",
+                        "title": "Solo",
+                        "price": _iqd(300000),
+                        "delivery_days": 0,
+                        "revisions": 0,
+                    },
+                    {
+                        "tier": "premium",
+                        "title": "Trio with LED finale",
+                        "price": _iqd(750000),
+                        "delivery_days": 0,
+                        "revisions": 0,
+                    },
+                ],
+            ),
+            _fixed(
+                "LED stilt walkers (1 hour)",
+                "fire-led.led-performer",
+                400000,
+                duration_minutes=60,
+                cancellation_policy="flexible",
+            ),
+        ),
+        ("thu", "fri", "sat"),
+    ),
+    DemoTalent(
+        "dj.omar@demo.local",
+        {
+            "display_name": "DJ Omar",
+            "headline": "Arabic, Kurdish and house sets for weddings",
+            "categories": ["music.dj"],
+            "skills": ["weddings", "dabke mixes", "sound system"],
+            "languages": ["ar", "ku", "en"],
+            "location": ERBIL,
+            "currency": "IQD",
+            "rate": _iqd(350000),
+        },
+        (
+            _fixed(
+                "Wedding DJ, 5 hours",
+                "music.dj",
+                600000,
+                duration_minutes=300,
+                cancellation_policy="strict",
+                deposit_percent=50,
+            ),
+        ),
+        ("wed", "thu", "fri"),
+    ),
+    DemoTalent(
+        "noor.photo@demo.local",
+        {
+            "display_name": "Noor Studio",
+            "headline": "Wedding and event photography",
+            "categories": ["photography.wedding", "photography.event"],
+            "skills": ["wedding photography", "drone", "editing"],
+            "languages": ["ar"],
+            "location": BASRA,
+            "currency": "IQD",
+            "rate": _iqd(200000),
+        },
+        (_fixed("Event coverage, 4 hours", "photography.event", 450000, duration_minutes=240),),
+        ("fri", "sat", "sun"),
+    ),
+    DemoTalent(
+        "sara.dev@demo.local",
+        {
+            "display_name": "Sara Haddad",
+            "headline": "Next.js and Django for startups",
+            "categories": ["development.web", "development.backend"],
+            "skills": ["Next.js", "Django", "PostgreSQL", "AWS"],
+            "languages": ["ar", "en"],
+            "location": BAGHDAD,
+            "currency": "USD",
+            "rate": {"amount": 4500, "currency": "USD"},
+        },
+        (
+            {
+                "title": "Landing page in Next.js",
+                "category": "development.web",
+                "pricing": {"type": "fixed", "price": {"amount": 60000, "currency": "USD"}},
+                "packages": [
+                    {
+                        "tier": "basic",
+                        "title": "One page",
+                        "price": {"amount": 60000, "currency": "USD"},
+                        "delivery_days": 5,
+                        "revisions": 2,
+                    },
+                    {
+                        "tier": "standard",
+                        "title": "Five pages + CMS",
+                        "price": {"amount": 180000, "currency": "USD"},
+                        "delivery_days": 14,
+                        "revisions": 3,
+                    },
+                ],
+            },
+        ),
+        ("mon", "tue", "wed", "thu", "sun"),
+    ),
+)
+
+
+def _demo_token(context: SeedContext, email: str) -> str:
+    if email == "talent@demo.local":
+        return context.tokens["talent"]
+    return str(
+        context.call("POST", f"{context.sandbox_url}/dev/token", body={"email": email})["token"]
+    )
+
+
+def seed_talent(context: SeedContext) -> None:
+    """Profiles, services and weekly availability; skipped for users that have a profile."""
+    for demo in DEMO_TALENT:
+        token = _demo_token(context, demo.email)
+        me = context.call("GET", f"{context.api_url}/v1/me", token=token)
+        if me.get("talent_id"):
+            continue
+        talent = context.call(
+            "POST",
+            f"{context.api_url}/v1/talent",
+            token=token,
+            body=demo.profile,
+            idempotency_key=_key("talent", demo.email),
+        )
+        for index, service in enumerate(demo.services):
+            context.call(
+                "POST",
+                f"{context.api_url}/v1/talent/{talent['id']}/services",
+                token=token,
+                body=service,
+                idempotency_key=_key("service", demo.email, str(index)),
+            )
+        context.call(
+            "PUT",
+            f"{context.api_url}/v1/talent/{talent['id']}/availability",
+            token=token,
+            body={"weekly": list(demo.weekly)},
+            idempotency_key=_key("weekly", demo.email),
+        )
+
+
+SEED_STEPS: list[SeedStep] = [seed_users, seed_talent]
 
 
 def _key(*parts: str) -> str:

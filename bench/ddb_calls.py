@@ -14,7 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import local_app
-from tests.functional.factories import service_body
+from tests.functional.factories import pending_media, service_body, verified_media
 from tests.support import JsonClient, Reply
 
 Setup = Callable[[JsonClient], None]
@@ -94,30 +94,13 @@ _world: dict[str, str] = {}
 def _supply(api: JsonClient) -> None:
     if _world:
         return
-    from chalicelib import ids
-    from chalicelib.models import media as media_store
     from tests.functional.factories import create_service, create_talent
 
     talent = create_talent(api, "talent@example.com")
     _world["talent"] = talent["id"]
     _world["service"] = create_service(api, "talent@example.com", talent["id"])["id"]
-    owner_id = api.get("/v1/me", as_user="talent@example.com").body["id"]
-    for name, purpose, status in (
-        ("public", "portfolio", "verified"),
-        ("pending", "avatar", "pending"),
-    ):
-        media_id = ids.new_id()
-        media_store.create(
-            media_id,
-            owner_user_id=owner_id,
-            purpose=purpose,
-            filename="a.png",
-            content_type="image/png",
-            size=10,
-        )
-        if status == "verified":
-            media_store.settle(media_id, status, None, f"verified/{media_id}")
-        _world[name] = media_id
+    _world["public"] = verified_media(api, "talent@example.com")
+    _world["pending"] = pending_media(api, "talent@example.com")
     api.post(
         f"/v1/talent/{talent['id']}/portfolio",
         as_user="talent@example.com",

@@ -20,6 +20,7 @@ from chalicelib.errors import NotFoundError
 from chalicelib.models import keys, pagination
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.revisions import update_at_revision
 
 
 class ServiceItem(Item, discriminator="service"):
@@ -156,13 +157,7 @@ def update(service: Service, values: dict[str, Any]) -> Service:
     attributes = _attributes(values)
     attributes["updated_at"] = clock.now()
     item = ServiceItem(keys.service_pk(service.id), keys.SERVICE_SK)
-    actions: list[Any] = []
-    for name, value in attributes.items():
-        attribute = getattr(ServiceItem, name)
-        actions.append(attribute.remove() if value is None else attribute.set(value))
-    actions.append(ServiceItem.revision.add(1))
-    with conflict_on_condition_failure("the service changed meanwhile; reload and retry"):
-        item.update(actions=actions, condition=ServiceItem.revision == service.revision)
+    update_at_revision(item, attributes, service.revision, "service")
     return _to_service(item)
 
 

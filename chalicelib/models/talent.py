@@ -24,6 +24,7 @@ from chalicelib.models import keys
 from chalicelib.models import user as users
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.revisions import update_at_revision
 
 MAX_PORTFOLIO_ITEMS = 50
 
@@ -278,13 +279,7 @@ def update(talent: Talent, values: dict[str, Any]) -> Talent:
     attributes = _attributes(values)
     attributes["updated_at"] = clock.now()
     item = TalentItem(keys.talent_pk(talent.id), keys.PROFILE_SK)
-    actions: list[Any] = []
-    for name, value in attributes.items():
-        attribute = getattr(TalentItem, name)
-        actions.append(attribute.remove() if value is None else attribute.set(value))
-    actions.append(TalentItem.revision.add(1))
-    with conflict_on_condition_failure("the profile changed meanwhile; reload and retry"):
-        item.update(actions=actions, condition=TalentItem.revision == talent.revision)
+    update_at_revision(item, attributes, talent.revision, "profile")
     # update() loaded the item's new values (ALL_NEW): no second read.
     return _to_talent(item, talent.portfolio)
 

@@ -12,6 +12,7 @@ from chalicelib.errors import ValidationError
 from chalicelib.models import calendar
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.talent import AvailabilityPut
+from chalicelib.usecases.talent import visible
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,12 @@ def _window(talent: talent_store.Talent, days: list[date]) -> Availability:
 
 def read(talent_id: str, viewer: Viewer, first: str, last: str) -> Availability:
     days = _days(_parse(first, "from"), _parse(last, "to"))
-    talent = talent_store.require(talent_id, with_portfolio=False)
-    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
-    return _window(talent, days)
+    return _window(visible(talent_id, viewer), days)
 
 
 def write(talent_id: str, principal: Principal, body: AvailabilityPut) -> Availability:
     viewer = Viewer.of(principal)
-    talent = talent_store.require(talent_id, with_portfolio=False)
-    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
+    talent = visible(talent_id, viewer)
     viewer.require_owner(talent.owner_user_id, "availability")
     days: dict[date, bool] = {}
     for entry in body.days:

@@ -10,17 +10,12 @@ from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.models import service as service_store
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.catalog import ServiceCreate, ServiceListQuery, ServicePatch
-
-
-def _visible_talent(talent_id: str, viewer: Viewer) -> talent_store.Talent:
-    talent = talent_store.require(talent_id, with_portfolio=False)
-    viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
-    return talent
+from chalicelib.usecases.talent import visible
 
 
 def create(talent_id: str, principal: Principal, body: ServiceCreate) -> service_store.Service:
     viewer = Viewer.of(principal)
-    talent = _visible_talent(talent_id, viewer)
+    talent = visible(talent_id, viewer)
     viewer.require_owner(talent.owner_user_id, "talent's services")
     return service_store.create(talent.id, talent.owner_user_id, body.model_dump())
 
@@ -28,7 +23,7 @@ def create(talent_id: str, principal: Principal, body: ServiceCreate) -> service
 def list_for_talent(
     talent_id: str, viewer: Viewer, query: ServiceListQuery
 ) -> tuple[list[service_store.Service], str | None]:
-    talent = _visible_talent(talent_id, viewer)
+    talent = visible(talent_id, viewer)
     if query.include_inactive and not viewer.may_manage(talent.owner_user_id):
         raise ForbiddenError("only the owner may list inactive services")
     return service_store.list_for_talent(

@@ -5,12 +5,11 @@ from __future__ import annotations
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.models import saved as saved_store
-from chalicelib.models import talent as talent_store
+from chalicelib.usecases.talent import visible
 
 
 def save(principal: Principal, talent_id: str) -> tuple[saved_store.SavedTalent, bool]:
-    talent = talent_store.require(talent_id, with_portfolio=False)
-    Viewer.of(principal).require_visible(talent.is_public, talent.owner_user_id, "talent")
+    talent = visible(talent_id, Viewer.of(principal))
     return saved_store.save(principal.user_id, talent.id)
 
 

@@ -29,10 +29,15 @@ def create(principal: Principal, body: TalentCreate) -> talent_store.Talent:
     return talent_store.create(principal.user, values)
 
 
-def get(talent_id: str, viewer: Viewer) -> talent_store.Talent:
-    talent = talent_store.require(talent_id, with_portfolio=True)
+def visible(talent_id: str, viewer: Viewer, *, with_portfolio: bool = False) -> talent_store.Talent:
+    """The talent, if this viewer may know it exists (404 otherwise)."""
+    talent = talent_store.require(talent_id, with_portfolio=with_portfolio)
     viewer.require_visible(talent.is_public, talent.owner_user_id, "talent")
     return talent
+
+
+def get(talent_id: str, viewer: Viewer) -> talent_store.Talent:
+    return visible(talent_id, viewer, with_portfolio=True)
 
 
 def update(talent_id: str, principal: Principal, body: TalentPatch) -> talent_store.Talent:

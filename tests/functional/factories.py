@@ -66,3 +66,34 @@ def count_items(kind: str) -> int:
         Select="COUNT",
     )
     return sum(page["Count"] for page in pages)
+
+
+def pending_media(
+    api: JsonClient, email: str, purpose: str = "portfolio", content_type: str = "image/png"
+) -> str:
+    """A media record whose upload has not been checked yet."""
+    from chalicelib import ids
+    from chalicelib.models import media as media_store
+
+    media_id = ids.new_id()
+    media_store.create(
+        media_id,
+        owner_user_id=api.get("/v1/me", as_user=email).body["id"],
+        purpose=purpose,
+        filename="file.pdf" if content_type == "application/pdf" else "file.png",
+        content_type=content_type,
+        size=10,
+    )
+    return media_id
+
+
+def verified_media(
+    api: JsonClient, email: str, purpose: str = "portfolio", content_type: str = "image/png"
+) -> str:
+    """A media record the validator has already verified (the upload path has its own tests)."""
+    from chalicelib.models import keys
+    from chalicelib.models import media as media_store
+
+    media_id = pending_media(api, email, purpose, content_type)
+    media_store.settle(media_id, media_store.VERIFIED, None, keys.verified_object_key(media_id))
+    return media_id

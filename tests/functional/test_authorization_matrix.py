@@ -12,10 +12,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib import ids
-from chalicelib.models import media as media_store
 from tests.functional.conftest import ADMIN_EMAIL
-from tests.functional.factories import create_service, create_talent, service_body, talent_body
+from tests.functional.factories import (
+    create_service,
+    create_talent,
+    service_body,
+    talent_body,
+    verified_media,
+)
 from tests.support import JsonClient
 
 OWNER, OTHER = "owner@example.com", "other@example.com"
@@ -33,25 +37,10 @@ class World:
     media_by_role: dict[str, str]
 
 
-def _verified(api: JsonClient, email: str, purpose: str, content_type: str = "image/png") -> str:
-    owner_id = api.get("/v1/me", as_user=email).body["id"]
-    media_id = ids.new_id()
-    media_store.create(
-        media_id,
-        owner_user_id=owner_id,
-        purpose=purpose,
-        filename="f.png" if content_type == "image/png" else "f.pdf",
-        content_type=content_type,
-        size=10,
-    )
-    media_store.settle(media_id, media_store.VERIFIED, None, f"verified/{media_id}")
-    return media_id
-
-
 def _world(api: JsonClient, *, hidden: bool = False) -> World:
     talent = create_talent(api, OWNER)
     service = create_service(api, OWNER, talent["id"])
-    portfolio_media = _verified(api, OWNER, "portfolio")
+    portfolio_media = verified_media(api, OWNER)
     item = api.post(
         f"/v1/talent/{talent['id']}/portfolio",
         as_user=OWNER,
@@ -64,10 +53,8 @@ def _world(api: JsonClient, *, hidden: bool = False) -> World:
         service=service["id"],
         portfolio_item=item["id"],
         portfolio_media=portfolio_media,
-        attachment=_verified(api, OWNER, "attachment", "application/pdf"),
-        media_by_role={
-            role: _verified(api, email, "portfolio") for role, email in EMAILS.items() if email
-        },
+        attachment=verified_media(api, OWNER, "attachment", "application/pdf"),
+        media_by_role={role: verified_media(api, email) for role, email in EMAILS.items() if email},
     )
 
 

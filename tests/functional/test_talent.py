@@ -6,7 +6,7 @@ import pytest
 
 from chalicelib.models import talent as talent_store
 from tests.functional.conftest import ADMIN_EMAIL
-from tests.functional.factories import count_items, create_talent, talent_body
+from tests.functional.factories import count_items, create_talent, talent_body, verified_media
 from tests.support import JsonClient
 
 
@@ -163,24 +163,6 @@ def test_portfolio_needs_verified_portfolio_media_of_the_owner(api: JsonClient) 
     assert count_items("portfolio") == 0
 
 
-def _verified_media(owner_email: str, api: JsonClient, purpose: str = "portfolio") -> str:
-    from chalicelib import ids
-    from chalicelib.models import media as media_store
-
-    owner_id = api.get("/v1/me", as_user=owner_email).body["id"]
-    media_id = ids.new_id()
-    media_store.create(
-        media_id,
-        owner_user_id=owner_id,
-        purpose=purpose,
-        filename="a.png",
-        content_type="image/png",
-        size=10,
-    )
-    assert media_store.settle(media_id, media_store.VERIFIED, None)
-    return media_id
-
-
 def test_portfolio_lifecycle(api: JsonClient) -> None:
     talent = create_talent(api, "art@example.com")
     base = f"/v1/talent/{talent['id']}/portfolio"
@@ -189,7 +171,7 @@ def test_portfolio_lifecycle(api: JsonClient) -> None:
         as_user="art@example.com",
         json_body={
             "title": "Second",
-            "media_id": _verified_media("art@example.com", api),
+            "media_id": verified_media(api, "art@example.com"),
             "position": 2,
         },
     ).body
@@ -198,7 +180,7 @@ def test_portfolio_lifecycle(api: JsonClient) -> None:
         as_user="art@example.com",
         json_body={
             "title": "First",
-            "media_id": _verified_media("art@example.com", api),
+            "media_id": verified_media(api, "art@example.com"),
             "position": 1,
         },
     ).body
@@ -219,7 +201,7 @@ def test_portfolio_lifecycle(api: JsonClient) -> None:
 
 def test_portfolio_of_someone_else_is_forbidden(api: JsonClient) -> None:
     talent = create_talent(api, "owner@example.com")
-    media_id = _verified_media("intruder@example.com", api)
+    media_id = verified_media(api, "intruder@example.com")
     reply = api.post(
         f"/v1/talent/{talent['id']}/portfolio",
         as_user="intruder@example.com",
@@ -238,7 +220,7 @@ def test_portfolio_is_capped(api: JsonClient) -> None:
     reply = api.post(
         f"/v1/talent/{talent['id']}/portfolio",
         as_user="many@example.com",
-        json_body={"title": "one too many", "media_id": _verified_media("many@example.com", api)},
+        json_body={"title": "one too many", "media_id": verified_media(api, "many@example.com")},
     )
     assert reply.status == 409
     assert count_items("portfolio") == talent_store.MAX_PORTFOLIO_ITEMS
@@ -247,14 +229,14 @@ def test_portfolio_is_capped(api: JsonClient) -> None:
 def test_avatar_must_be_own_verified_avatar(api: JsonClient) -> None:
     talent = create_talent(api, "face@example.com")
     path = f"/v1/talent/{talent['id']}"
-    portfolio_media = _verified_media("face@example.com", api, purpose="portfolio")
+    portfolio_media = verified_media(api, "face@example.com", "portfolio")
     assert (
         api.patch(
             path, as_user="face@example.com", json_body={"avatar_media_id": portfolio_media}
         ).status
         == 400
     )
-    avatar = _verified_media("face@example.com", api, purpose="avatar")
+    avatar = verified_media(api, "face@example.com", "avatar")
     reply = api.patch(path, as_user="face@example.com", json_body={"avatar_media_id": avatar})
     assert reply.status == 200 and reply.body["avatar_media_id"] == avatar
 

@@ -6,8 +6,12 @@ from typing import Any
 
 from chalice import Rate
 
-from chalicelib.handlers import catalog, me, media, saved, system, talent
-from chalicelib.resources import QUEUE_NAMES, TIMERS_SWEEP_RATE_MINUTES
+from chalicelib.handlers import catalog, me, media, saved, search, system, talent
+from chalicelib.resources import (
+    FEATURED_REFRESH_RATE_MINUTES,
+    QUEUE_NAMES,
+    TIMERS_SWEEP_RATE_MINUTES,
+)
 from chalicelib.web.application import Application
 from chalicelib.web.middleware import http_middleware
 from chalicelib.workers import queues, sqs
@@ -15,7 +19,7 @@ from chalicelib.workers import queues, sqs
 app = Application(app_name="marketplace")
 app.register_middleware(http_middleware, "http")
 
-for blueprint_module in (system, me, talent, catalog, media, saved):
+for blueprint_module in (system, me, talent, catalog, media, saved, search):
     app.register_blueprint(blueprint_module.api.blueprint)
 
 
@@ -48,8 +52,16 @@ def notifications_worker(event: Any) -> dict[str, Any]:
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
 
 
+@app.schedule(Rate(FEATURED_REFRESH_RATE_MINUTES, unit=Rate.MINUTES), name="featured_refresh")
+def featured_refresh(event: Any) -> dict[str, int]:
+    from chalicelib.usecases import featured
+
+    return {"sections": len(featured.refresh())}
+
+
 @app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
 def timers_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.workers import search as _search  # noqa: F401 - registers the reindexer
     from chalicelib.workers import timers
 
     return timers.sweep().as_dict()

@@ -20,7 +20,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys
+from chalicelib.models import keys, search_outbox
 from chalicelib.models import user as users
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
@@ -244,6 +244,7 @@ def create(owner: users.User, values: dict[str, Any]) -> Talent:
     ):
         transaction.save(item, condition=TalentItem.pk.does_not_exist())
         users.attach_talent_in(transaction, owner, talent_id)
+        transaction.save(search_outbox.timer_item(talent_id))
     return _to_talent(item)
 
 

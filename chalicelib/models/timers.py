@@ -12,8 +12,10 @@ from pynamodb.attributes import MapAttribute, UnicodeAttribute, UTCDateTimeAttri
 from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock
+from chalicelib.errors import ConflictError
 from chalicelib.models import keys
 from chalicelib.models.base import Item
+from chalicelib.models.conditions import conflict_on_condition_failure
 
 
 class TimerItem(Item, discriminator="timer"):
@@ -84,3 +86,15 @@ def delete_in(transaction: TransactWrite, timer: Timer) -> None:
         TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK),
         condition=TimerItem.pk.exists(),
     )
+
+
+def consume_if_due_by(timer_id: str, moment: datetime) -> bool:
+    """Delete a timer unless it was moved past `moment` (re-armed by a later change)."""
+    try:
+        with conflict_on_condition_failure("timer re-armed"):
+            TimerItem(keys.timer_pk(timer_id), keys.TIMER_SK).delete(
+                condition=TimerItem.due_at <= moment
+            )
+    except ConflictError:
+        return False
+    return True

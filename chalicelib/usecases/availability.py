@@ -9,7 +9,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.domain import availability
 from chalicelib.errors import ValidationError
-from chalicelib.models import calendar
+from chalicelib.models import calendar, search_index, search_outbox
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.talent import AvailabilityPut
 from chalicelib.usecases.talent import visible
@@ -60,9 +60,11 @@ def write(talent_id: str, principal: Principal, body: AvailabilityPut) -> Availa
         raise ValidationError(f"days must fall within {availability.MAX_DAYS} days")
     if body.weekly is not None and body.clear_weekly:
         raise ValidationError("give weekly or clear_weekly, not both")
+    search_outbox.mark_stale(talent.id)
     if body.weekly is not None or body.clear_weekly:
         talent = talent_store.update(talent, {"weekly": body.weekly})
     calendar.set_days(talent.id, days.items())
+    search_index.refresh(talent.id)
     if not days:
         return Availability(talent, [])
     return _window(talent, _days(min(days), max(days)))

@@ -8,6 +8,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.models import media as media_store
+from chalicelib.models import search_index, search_outbox
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.talent import PortfolioCreate, PortfolioPatch, TalentCreate, TalentPatch
 
@@ -26,7 +27,9 @@ def create(principal: Principal, body: TalentCreate) -> talent_store.Talent:
     values: dict[str, Any] = body.model_dump(exclude_none=True)
     if body.avatar_media_id:
         _require_own_media(principal, body.avatar_media_id, ("avatar",))
-    return talent_store.create(principal.user, values)
+    talent = talent_store.create(principal.user, values)  # arms the search outbox too
+    search_index.refresh(talent.id)
+    return talent
 
 
 def visible(talent_id: str, viewer: Viewer, *, with_portfolio: bool = False) -> talent_store.Talent:
@@ -55,7 +58,10 @@ def update(talent_id: str, principal: Principal, body: TalentPatch) -> talent_st
         _require_own_media(principal, changes["avatar_media_id"], ("avatar",))
     if not changes:
         return talent
-    return talent_store.update(talent, changes)
+    search_outbox.mark_stale(talent.id)
+    updated = talent_store.update(talent, changes)
+    search_index.refresh(talent.id)
+    return updated
 
 
 def _own_talent(talent_id: str, principal: Principal) -> talent_store.Talent:

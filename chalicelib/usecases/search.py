@@ -1,0 +1,160 @@
+"""Talent search: turn query parameters into a validated query, run it, page it."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from datetime import date
+from typing import Any
+
+from chalicelib.domain import categories, text
+from chalicelib.domain import search as domain
+from chalicelib.errors import ValidationError
+from chalicelib.models import search_index
+from chalicelib.schemas.search import SearchParams
+
+
+def _parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(
+            "invalid search", {"problems": ["date is not a valid date"]}
+        ) from None
+
+
+def _too_many_words(q: str | None) -> bool:
+    if q is None:
+        return False
+    try:
+        text.query_words(q)
+    except ValueError:
+        return True
+    return False
+
+
+def _problems(params: SearchParams) -> list[str]:
+    has_point = params.lat is not None and params.lng is not None
+    price_range = params.min_price is not None or params.max_price is not None
+    radius = params.radius_km or 0
+    rules = (
+        (_too_many_words(params.q), f"q may hold at most {text.MAX_QUERY_WORDS} words"),
+        (
+            params.category is not None and not categories.is_known(params.category),
+            "unknown category; see GET /v1/categories",
+        ),
+        ((params.lat is None) != (params.lng is None), "lat and lng go together"),
+        (params.radius_km is not None and not has_point, "radius_km needs lat and lng"),
+        (price_range and params.currency is None, "a price range needs a currency"),
+        (
+            params.min_price is not None
+            and params.max_price is not None
+            and params.min_price > params.max_price,
+            "min_price is above max_price",
+        ),
+        (
+            params.sort in ("price_asc", "price_desc") and params.currency is None,
+            "price sorts need a currency",
+        ),
+        (params.sort == "distance" and not has_point, "sort=distance needs lat and lng"),
+        (
+            params.sort == "distance" and radius > domain.MAX_DISTANCE_RADIUS_KM,
+            f"sort=distance searches at most {domain.MAX_DISTANCE_RADIUS_KM:.0f} km",
+        ),
+    )
+    return [message for broken, message in rules if broken]
+
+
+def to_query(params: SearchParams) -> domain.Query:
+    problems = _problems(params)
+    if problems:
+        raise ValidationError("invalid search", {"problems": problems})
+    skills = (params.skills or "").split(",")
+    return domain.Query(
+        words=tuple(text.query_words(params.q)) if params.q else (),
+        category=params.category,
+        skills=tuple(dict.fromkeys(text.normalize(s).strip() for s in skills if s.strip())),
+        lat=params.lat,
+        lng=params.lng,
+        radius_km=params.radius_km,
+        min_price=params.min_price,
+        max_price=params.max_price,
+        currency=params.currency,
+        min_rating=params.min_rating,
+        day=_parse_day(params.date),
+        language=params.language,
+        sort=params.sort,
+    )
+
+
+def _fingerprint(query: domain.Query) -> str:
+    return hashlib.sha256(repr(query).encode()).hexdigest()[:16]
+
+
+def encode_cursor(state: dict[str, Any] | None, query: domain.Query) -> str | None:
+    if state is None:
+        return None
+    raw = json.dumps({**state, "q": _fingerprint(query)}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, query: domain.Query) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise ValidationError("invalid cursor") from None
+    valid = (
+        isinstance(state, dict)
+        and isinstance(state.get("phase"), int)
+        and isinstance(state.get("after"), str)
+        and isinstance(state.get("as_of"), str)
+    )
+    if not valid:
+        raise ValidationError("invalid cursor")
+    if state.get("q") != _fingerprint(query):
+        raise ValidationError("this cursor belongs to another search")
+    return dict(state)
+
+
+def search(params: SearchParams) -> tuple[list[search_index.Hit], str | None, domain.Query]:
+    query = to_query(params)
+    try:
+        page = search_index.search(query, decode_cursor(params.cursor, query), params.limit)
+    except ValueError:
+        raise ValidationError("invalid cursor") from None
+    return page.hits, encode_cursor(page.next_cursor, query), query
+
+
+def card_json(hit: search_index.Hit, query: domain.Query) -> dict[str, Any]:
+    """A result card as the API shows it (also stored, as is, in featured sections)."""
+    talent = hit.card
+    score = None
+    if query.sort == "relevance":
+        tier_bonus = 1.0 if query.words and talent.text_tier(query.words) == 0 else 0.0
+        score = round(tier_bonus + talent.quality / 1_000_000, 6)
+    rate = None
+    if talent.rate_amount is not None and talent.rate_currency:
+        rate = {"amount": talent.rate_amount, "currency": talent.rate_currency}
+    return {
+        "id": talent.talent_id,
+        "display_name": talent.display_name,
+        "headline": talent.headline,
+        "avatar_media_id": talent.avatar_media_id,
+        "categories": list(talent.categories),
+        "skills": list(talent.skills),
+        "languages": list(talent.languages),
+        "city": talent.city,
+        "country": talent.country,
+        "rate": rate,
+        "rating_avg": talent.rating_avg,
+        "rating_count": talent.rating_count,
+        "completed_count": talent.completed_count,
+        "distance_km": round(hit.distance_km, 2) if hit.distance_km is not None else None,
+        "score": score,
+    }

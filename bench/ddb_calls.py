@@ -168,6 +168,11 @@ SCENARIOS += [
         _supply,
     ),
     Scenario(
+        "GET /v1/search/talent (category)", _get("/v1/search/talent?category=fire-led"), _supply
+    ),
+    Scenario("GET /v1/search/talent (text)", _get("/v1/search/talent?q=fire"), _supply),
+    Scenario("GET /v1/featured", _get("/v1/featured"), _supply, 1),
+    Scenario(
         "POST /v1/media/uploads",
         lambda api: api.post(
             "/v1/media/uploads",

@@ -290,7 +290,12 @@ def seed_talent(context: SeedContext) -> None:
         )
 
 
-SEED_STEPS: list[SeedStep] = [seed_users, seed_talent]
+def seed_featured(context: SeedContext) -> None:
+    """Run the schedules once now, so the featured sections exist before the first minute."""
+    context.call("POST", f"{context.sandbox_url}/dev/tick")
+
+
+SEED_STEPS: list[SeedStep] = [seed_users, seed_talent, seed_featured]
 
 
 def _key(*parts: str) -> str:

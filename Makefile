@@ -37,6 +37,7 @@ package: install
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/ddb_calls.py
+	$(BIN)/python bench/search_cost.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -319,7 +319,7 @@ def _all_pages(api: JsonClient, params: dict[str, Any]) -> list[str]:
 
 
 @settings(
-    max_examples=30,
+    max_examples=25,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -6,7 +6,16 @@ from typing import Any
 
 from chalice import Rate
 
-from chalicelib.handlers import catalog, me, media, saved, search, system, talent
+from chalicelib.handlers import (
+    catalog,
+    me,
+    media,
+    processes,
+    saved,
+    search,
+    system,
+    talent,
+)
 from chalicelib.resources import (
     FEATURED_REFRESH_RATE_MINUTES,
     QUEUE_NAMES,
@@ -19,7 +28,7 @@ from chalicelib.workers import queues, sqs
 app = Application(app_name="marketplace")
 app.register_middleware(http_middleware, "http")
 
-for blueprint_module in (system, me, talent, catalog, media, saved, search):
+for blueprint_module in (system, me, talent, catalog, media, saved, search, processes):
     app.register_blueprint(blueprint_module.api.blueprint)
 
 

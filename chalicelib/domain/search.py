@@ -136,9 +136,10 @@ def buckets(card: Card) -> list[str]:
     ]
     for precision in GEO_PRECISIONS:
         found.append(f"GEO{precision}#{geo.encode(card.lat, card.lng, precision)}")
+    slugs = list(dict.fromkeys([*card.categories, *_top_levels(card.categories)]))
     for precision in CATEGORY_GEO_PRECISIONS:
         cell = geo.encode(card.lat, card.lng, precision)
-        found += [f"CG{precision}#{top}#{cell}" for top in _top_levels(card.categories)]
+        found += [f"CG{precision}#{slug}#{cell}" for slug in slugs]
     found += [f"TOK#{word}" for word in text_words(card)]
     found += [f"LANG#{code}" for code in card.languages]
     if card.rate_amount is not None and card.rate_currency:
@@ -285,7 +286,7 @@ def _driving_buckets(query: Query) -> tuple[str, list[str]]:
         (
             "category+geo",
             geo_filter and category is not None,
-            lambda: _geo_buckets(query, categories.top_level(category or "")),
+            lambda: _geo_buckets(query, category),
         ),
         ("geo", geo_filter, lambda: _geo_buckets(query, None)),
         (
@@ -314,7 +315,22 @@ def plan(query: Query) -> Plan:
         # all in the tier-0 part of the driving word's bucket), then everyone else.
         [bucket] = bucket_names
         first = Phase((Stream(bucket, "table", "0#"),), tier=0)
-        second = Phase((Stream(bucket, "table", "0#"), Stream(bucket, "table", "1#")), tier=1)
-        return Plan(driving, (first, second))
-    prefix = "0#" if index == "table" else ""
-    return Plan(driving, (Phase(tuple(Stream(b, index, prefix) for b in bucket_names)),))
+        # With one word, tier-0 postings of its bucket are all tier-0 results: only the
+        # tier-1 part can hold the rest. With more words, a tier-0 posting of the driving
+        # word may still be a tier-1 result (another word only among its skills).
+        rest: tuple[Stream, ...] = (Stream(bucket, "table", "1#"),)
+        if len(query.words) > 1:
+            rest = (Stream(bucket, "table", "0#"), *rest)
+        return Plan(driving, (first, Phase(rest, tier=1)))
+    return Plan(driving, (Phase(tuple(_streams(bucket_names, index))),))
+
+
+def _streams(bucket_names: list[str], index: Index) -> list[Stream]:
+    """Outside text ranking, a word bucket's two tier parts are one list, ordered by quality."""
+    if index != "table":
+        return [Stream(bucket, index) for bucket in bucket_names]
+    streams = []
+    for bucket in bucket_names:
+        tiers = ("0#", "1#") if bucket.startswith("TOK#") else ("0#",)
+        streams += [Stream(bucket, "table", tier) for tier in tiers]
+    return streams

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -272,12 +272,29 @@ def _stream_source(stream: domain.Stream, query: domain.Query) -> tuple[Any, str
     return SearchPostingItem.gsi2, partition, Item.gsi2sk
 
 
+@dataclass
+class _Progress:
+    """What a page has read and found so far, shared by its streams, so that each next
+    read is sized to what the page still needs at the match rate seen (instead of
+    doubling blindly and reading far past the page)."""
+
+    wanted: int
+    active: int
+    found: int = 0
+    read: int = 0
+    exhausted: set[int] = field(default_factory=set)
+
+    def next_chunk(self) -> int:
+        remaining = max(1, self.wanted - self.found)
+        rate = max(self.found / self.read, 0.05) if self.read else 1.0
+        per_stream = -(-remaining // max(1, self.active))
+        return max(2, min(_MAX_CHUNK, int(per_stream / rate) + 1))
+
+
 def _query_stream(
-    stream: domain.Stream, query: domain.Query, after: str | None, first_chunk: int
+    number: int, stream: domain.Stream, query: domain.Query, after: str | None, progress: _Progress
 ) -> Iterator[Hit]:
-    """Postings of one stream in order, strictly after `after` (a comparable key). Reads in
-    chunks that start small (a page's share) and double, so a merge of many streams reads
-    little more than it returns."""
+    """Postings of one stream in order, strictly after `after` (a comparable key)."""
     descending = query.sort == "price_desc"
     source, partition, sort_attribute = _stream_source(stream, query)
     if after is None:
@@ -286,8 +303,9 @@ def _query_stream(
         condition = sort_attribute < stream.prefix + after
     else:
         condition = sort_attribute > stream.prefix + after
-    chunk, last_evaluated = first_chunk, None
+    last_evaluated = None
     while True:
+        chunk = progress.next_chunk()
         results = source.query(
             partition,
             range_key_condition=condition,
@@ -297,21 +315,32 @@ def _query_stream(
             last_evaluated_key=last_evaluated,
         )
         for item in results:
+            progress.read += 1
             raw = str({"table": item.sk, "gsi1": item.gsi1sk, "gsi2": item.gsi2sk}[stream.index])
             if not raw.startswith(stream.prefix):
-                return  # past this stream's tier
+                break  # past this stream's tier
             yield Hit(_card_from_posting(item), raw[len(stream.prefix) :], item.sort_since)
-        last_evaluated = results.last_evaluated_key
-        if not last_evaluated:
-            return
-        chunk = min(chunk * 2, _MAX_CHUNK)
+        else:
+            last_evaluated = results.last_evaluated_key
+            if last_evaluated:
+                continue
+        progress.exhausted.add(number)
+        progress.active -= 1
+        return
 
 
 def _merged(
-    phase: domain.Phase, query: domain.Query, after: str | None, limit: int
+    phase: domain.Phase,
+    query: domain.Query,
+    after: str | None,
+    progress: _Progress,
+    skip: frozenset[int] = frozenset(),
 ) -> Iterator[Hit]:
-    first_chunk = max(2, -(-(limit + 1) // len(phase.streams)))
-    streams = [_query_stream(stream, query, after, first_chunk) for stream in phase.streams]
+    streams = [
+        _query_stream(number, stream, query, after, progress)
+        for number, stream in enumerate(phase.streams)
+        if number not in skip
+    ]
     return heapq.merge(*streams, key=lambda hit: hit.key, reverse=query.sort == "price_desc")
 
 
@@ -337,21 +366,26 @@ def search(query: domain.Query, cursor: dict[str, Any] | None, limit: int) -> Pa
         return _search_by_distance(plan, query, cursor, limit, as_of)
     start_phase = int(cursor["phase"]) if cursor else 0
     after: str | None = cursor["after"] if cursor else None
+    # Streams that ran dry on an earlier page stay dry: later pages start after that point.
+    done = frozenset(int(n) for n in cursor.get("done", ())) if cursor else frozenset()
     hits: list[Hit] = []
     for phase_number in range(start_phase, len(plan.phases)):
         phase = plan.phases[phase_number]
-        for hit in _merged(phase, query, after, limit):
+        progress = _Progress(wanted=limit + 1 - len(hits), active=len(phase.streams) - len(done))
+        for hit in _merged(phase, query, after, progress, done):
             if cursor and hit.sort_since > as_of:
                 continue  # it moved after the scan began; it may have been shown already
             if phase.tier is not None and hit.card.text_tier(query.words) != phase.tier:
                 continue
             if not domain.matches(hit.card, query):
                 continue
+            progress.found += 1
             hits.append(_with_distance(hit, query))
             if len(hits) > limit:
                 last = hits[limit - 1]
-                return Page(hits[:limit], _cursor(phase_number, last.key, as_of))
-        after = None
+                exhausted = sorted(progress.exhausted | done)
+                return Page(hits[:limit], _cursor(phase_number, last.key, as_of, exhausted))
+        after, done = None, frozenset()
     return Page(hits, None)
 
 
@@ -359,8 +393,13 @@ def _with_distance(hit: Hit, query: domain.Query) -> Hit:
     return Hit(hit.card, hit.key, hit.sort_since, domain.distance_km(hit.card, query))
 
 
-def _cursor(phase: int, after: str, as_of: datetime) -> dict[str, Any]:
-    return {"phase": phase, "after": after, "as_of": clock.to_rfc3339(as_of)}
+def _cursor(
+    phase: int, after: str, as_of: datetime, done: list[int] | None = None
+) -> dict[str, Any]:
+    cursor: dict[str, Any] = {"phase": phase, "after": after, "as_of": clock.to_rfc3339(as_of)}
+    if done:
+        cursor["done"] = done
+    return cursor
 
 
 def _search_by_distance(
@@ -373,7 +412,8 @@ def _search_by_distance(
     """Every match within the radius, ordered by distance (in metres) then id."""
     matched = []
     for phase in plan.phases:
-        for hit in _merged(phase, query, None, _MAX_CHUNK):
+        progress = _Progress(wanted=_MAX_CHUNK * len(phase.streams), active=len(phase.streams))
+        for hit in _merged(phase, query, None, progress):
             if domain.matches(hit.card, query):
                 located = _with_distance(hit, query)
                 assert located.distance_km is not None

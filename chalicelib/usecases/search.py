@@ -114,6 +114,7 @@ def decode_cursor(cursor: str | None, query: domain.Query) -> dict[str, Any] | N
         and isinstance(state.get("phase"), int)
         and isinstance(state.get("after"), str)
         and isinstance(state.get("as_of"), str)
+        and all(isinstance(n, int) and n >= 0 for n in state.get("done", []))
     )
     if not valid:
         raise ValidationError("invalid cursor")

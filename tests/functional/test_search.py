@@ -190,3 +190,11 @@ def test_featured_sections_come_from_the_schedule(
     assert sections["weekend"] == [weekend["id"]]
     assert sections["top-fire-led"] == [rated["id"]]
     assert "top-music" not in sections  # nobody rated there yet
+
+
+def test_skills_found_only_among_skills_are_found(api: JsonClient) -> None:
+    # A word bucket has a tier-0 part (name/headline) and a tier-1 part (skills only);
+    # a skills search without q must read both (found by the oracle test).
+    talent = create_talent(api, "skills@example.com", skills=["weddings"], headline="Fire shows")
+    assert _search(api, skills="weddings") == [talent["id"]]
+    assert _search(api, skills="weddings", sort="rating") == [talent["id"]]

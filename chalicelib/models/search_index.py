@@ -252,6 +252,7 @@ def refresh(talent_id: str) -> None:
 # --- reading ---------------------------------------------------------------------------
 
 _MAX_CHUNK = 100
+_RATE_EVIDENCE = 10
 
 
 @dataclass(frozen=True)
@@ -284,11 +285,15 @@ class _Progress:
     read: int = 0
     exhausted: set[int] = field(default_factory=set)
 
-    def next_chunk(self) -> int:
+    def next_chunk(self, previous: int) -> int:
         remaining = max(1, self.wanted - self.found)
-        rate = max(self.found / self.read, 0.05) if self.read else 1.0
+        # A rate from a handful of reads is noise (streams are primed before anything has
+        # been matched): assume every read matches until there is some evidence.
+        rate = max(self.found / self.read, 0.05) if self.read >= _RATE_EVIDENCE else 1.0
         per_stream = -(-remaining // max(1, self.active))
-        return max(2, min(_MAX_CHUNK, int(per_stream / rate) + 1))
+        wanted = max(2, min(_MAX_CHUNK, int(per_stream / rate) + 1))
+        # Never more than double a stream's last read: the estimate is for all streams.
+        return min(wanted, previous * 2) if previous else wanted
 
 
 def _query_stream(
@@ -303,9 +308,9 @@ def _query_stream(
         condition = sort_attribute < stream.prefix + after
     else:
         condition = sort_attribute > stream.prefix + after
-    last_evaluated = None
+    last_evaluated, chunk = None, 0
     while True:
-        chunk = progress.next_chunk()
+        chunk = progress.next_chunk(chunk)
         results = source.query(
             partition,
             range_key_condition=condition,

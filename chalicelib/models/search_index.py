@@ -287,13 +287,16 @@ class _Progress:
 
     def next_chunk(self, previous: int) -> int:
         remaining = max(1, self.wanted - self.found)
-        # A rate from a handful of reads is noise (streams are primed before anything has
-        # been matched): assume every read matches until there is some evidence.
+        if not previous:
+            # Priming: every stream's first item must be read before the merge can start.
+            # With many streams, read one each; a lone stream reads the whole estimate.
+            return 1 if self.active > 1 else min(_MAX_CHUNK, remaining)
+        # A rate from a handful of reads is noise: assume every read matches until there
+        # is some evidence.
         rate = max(self.found / self.read, 0.05) if self.read >= _RATE_EVIDENCE else 1.0
-        per_stream = -(-remaining // max(1, self.active))
-        wanted = max(2, min(_MAX_CHUNK, int(per_stream / rate) + 1))
-        # Never more than double a stream's last read: the estimate is for all streams.
-        return min(wanted, previous * 2) if previous else wanted
+        needed = -(-remaining * 100 // round(rate * 100))
+        # At most double a stream's last read, and never read past what the page needs.
+        return max(1, min(_MAX_CHUNK, previous * 2, needed))
 
 
 def _query_stream(

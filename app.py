@@ -7,12 +7,16 @@ from typing import Any
 from chalice import Rate
 
 from chalicelib.handlers import (
+    bookings,
     catalog,
+    job_templates,
+    jobs,
     me,
     media,
     processes,
     saved,
     search,
+    subjects,
     system,
     talent,
 )
@@ -28,7 +32,20 @@ from chalicelib.workers import queues, sqs
 app = Application(app_name="marketplace")
 app.register_middleware(http_middleware, "http")
 
-for blueprint_module in (system, me, talent, catalog, media, saved, search, processes):
+for blueprint_module in (
+    system,
+    me,
+    talent,
+    catalog,
+    media,
+    saved,
+    search,
+    processes,
+    bookings,
+    jobs,
+    job_templates,
+    subjects,
+):
     app.register_blueprint(blueprint_module.api.blueprint)
 
 
@@ -70,6 +87,7 @@ def featured_refresh(event: Any) -> dict[str, int]:
 
 @app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
 def timers_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.workers import process_timers as _process_timers  # noqa: F401 - registers
     from chalicelib.workers import search as _search  # noqa: F401 - registers the reindexer
     from chalicelib.workers import timers
 

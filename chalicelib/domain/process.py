@@ -70,6 +70,8 @@ class TimerSpec:
     transition: str
     at: tuple[At, ...]
     combine: Literal["min", "max"] = "min"
+    # A guard that must hold when the timer would be armed (no balance, no balance timer).
+    when: str | None = None
 
     def due(self, anchors: Mapping[str, datetime]) -> datetime | None:
         moments = [m for m in (at.resolve(anchors) for at in self.at) if m is not None]
@@ -86,6 +88,7 @@ class ReminderSpec:
     state: str
     at: At
     notify: tuple[Actor, ...]
+    when: str | None = None
 
 
 @dataclass(frozen=True)
@@ -153,11 +156,18 @@ class Process:
                     "transition": timer.transition,
                     "at": [_at_json(at) for at in timer.at],
                     "combine": timer.combine,
+                    "when": timer.when,
                 }
                 for timer in self.timers
             ],
             "reminders": [
-                {"name": r.name, "state": r.state, "at": _at_json(r.at), "notify": list(r.notify)}
+                {
+                    "name": r.name,
+                    "state": r.state,
+                    "at": _at_json(r.at),
+                    "notify": list(r.notify),
+                    "when": r.when,
+                }
                 for r in self.reminders
             ],
         }

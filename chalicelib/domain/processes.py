@@ -99,8 +99,17 @@ BOOKING_V1 = Process(
             {"accepted"},
             "confirmed",
             {"system"},
-            guards=("day_free",),
+            params=(Param("payment_id", "string"),),
             effects=("claim_day", "post_escrow"),
+        ),
+        # The day was confirmed for another booking first: the payment is refunded in full.
+        _t(
+            "slot_taken",
+            {"accepted"},
+            "cancelled",
+            {"system"},
+            params=(Param("payment_id", "string"),),
+            effects=("refund_in_full",),
         ),
         _t(
             "cancel_unpaid_balance",
@@ -116,9 +125,15 @@ BOOKING_V1 = Process(
             {"delivered"},
             "completed",
             {"customer"},
-            effects=("release_escrow",),
+            effects=("release_escrow", "count_completed"),
         ),
-        _t("auto_complete", {"delivered"}, "completed", {"system"}, effects=("release_escrow",)),
+        _t(
+            "auto_complete",
+            {"delivered"},
+            "completed",
+            {"system"},
+            effects=("release_escrow", "count_completed"),
+        ),
         _t("dispute", {"confirmed", "delivered"}, "disputed", {"customer"}, params=_DISPUTE),
         _t(
             "resolve",
@@ -145,6 +160,7 @@ BOOKING_V1 = Process(
             "confirmed",
             "cancel_unpaid_balance",
             (At("start", -48 * HOUR),),
+            when="balance_unpaid",
         ),
         TimerSpec("deliver_at_end", "confirmed", "mark_delivered", (At("end", timedelta(0)),)),
         TimerSpec("auto_complete", "delivered", "auto_complete", (At("entered", 72 * HOUR),)),
@@ -152,7 +168,9 @@ BOOKING_V1 = Process(
     reminders=(
         ReminderSpec("request_pending_24h", "requested", At("entered", 24 * HOUR), ("talent",)),
         ReminderSpec("request_pending_48h", "requested", At("entered", 47 * HOUR), ("talent",)),
-        ReminderSpec("balance_due", "confirmed", At("start", -7 * DAY), ("customer",)),
+        ReminderSpec(
+            "balance_due", "confirmed", At("start", -7 * DAY), ("customer",), when="balance_unpaid"
+        ),
         ReminderSpec(
             "starts_tomorrow", "confirmed", At("start", -24 * HOUR), ("customer", "talent")
         ),
@@ -180,6 +198,8 @@ MILESTONE_V1 = Process(
             {"funding_required"},
             "funded",
             {"system"},
+            params=(Param("payment_id", "string"),),
+            guards=("contract_active",),
             effects=("post_escrow",),
         ),
         _t("cancel", {"funding_required"}, "cancelled", {"customer", "talent"}, params=(_REASON,)),
@@ -246,7 +266,14 @@ CONTRACT_V1 = Process(
     states=("active", "completed", "cancelled"),
     terminal=frozenset({"completed", "cancelled"}),
     transitions=(
-        _t("complete", {"active"}, "completed", {"system"}, guards=("all_milestones_settled",)),
+        _t(
+            "complete",
+            {"active"},
+            "completed",
+            {"system"},
+            guards=("all_milestones_settled",),
+            effects=("count_completed",),
+        ),
         _t(
             "cancel",
             {"active"},

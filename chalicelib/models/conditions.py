@@ -38,3 +38,12 @@ def conflict_on_condition_failure(message: str) -> Iterator[None]:
         if _is_condition_failure(error) or _is_transaction_conflict(error):
             raise ConflictError(message) from error
         raise
+
+
+def failed_positions(error: Exception) -> list[int]:
+    """The positions, in the order the actions were added, of a cancelled transaction's
+    actions whose condition failed: which guard lost the race."""
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return [
+        i for i, r in enumerate(reasons) if r is not None and r.code == "ConditionalCheckFailed"
+    ]

@@ -22,7 +22,8 @@ def send_requested_email(message: dict[str, Any]) -> None:
     if not (to and subject and text):
         raise ValueError("notification.requested needs email, subject and text")
     # EventBridge and SQS both deliver at least once: the event id makes the send happen once.
-    event_id = str(event.get("id"))
+    # A republished outbox entry gets a new EventBridge id but keeps the detail's own id.
+    event_id = str(detail.get("event_id") or event.get("id"))
     fingerprint = hashlib.sha256(f"{to}|{subject}|{text}".encode()).hexdigest()
     claim = idempotency.claim("email", event_id, fingerprint, _DEDUP_WINDOW)
     if not claim.owned:

@@ -22,7 +22,7 @@ def _get(api: JsonClient, talent_id: str, first: str, last: str, **options: obje
 def _mark_booked(talent_id: str, day: str) -> None:
     BookedDayItem(
         keys.calendar_pk(talent_id),
-        keys.calendar_booked_sk(day, "B1"),
+        keys.calendar_booked_sk(day),
         talent_id=talent_id,
         day=day,
         booking_id="B1",

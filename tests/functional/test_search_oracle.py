@@ -284,7 +284,7 @@ def _store(spec: Spec) -> None:
     for day in spec.booked:
         calendar.BookedDayItem(
             keys.calendar_pk(spec.talent_id),
-            keys.calendar_booked_sk(day.isoformat(), "B"),
+            keys.calendar_booked_sk(day.isoformat()),
             talent_id=spec.talent_id,
             day=day.isoformat(),
             booking_id="B",

@@ -1,0 +1,33 @@
+"""Job templates: starting points for posting a job, published as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain import job_templates
+from chalicelib.errors import NotFoundError
+from chalicelib.web.router import Api, RequestContext
+
+api = Api(__name__, tag="jobs")
+
+
+@api.get(
+    "/v1/job-templates",
+    summary="Every job template, with its category, skills and milestone plan",
+    auth="public",
+)
+def list_job_templates(ctx: RequestContext) -> dict[str, Any]:
+    return {"items": [template.to_json() for template in job_templates.TEMPLATES]}
+
+
+@api.get(
+    "/v1/job-templates/{slug}",
+    summary="One job template by its slug",
+    auth="public",
+    errors=(404,),
+)
+def get_job_template(ctx: RequestContext, slug: str) -> dict[str, Any]:
+    template = job_templates.get(slug)
+    if template is None:
+        raise NotFoundError("job template not found", {"slug": slug})
+    return template.to_json()

@@ -1,0 +1,197 @@
+"""Bookings, jobs, proposals, contracts and milestones: what the API takes and gives."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, model_validator
+
+from chalicelib.schemas.catalog import CategorySlug, Tier
+from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, StrictModel
+
+MAX_BOOKING_DAYS = 14
+MAX_MILESTONES = 20
+
+
+class Location(StrictModel):
+    address: str | None = Field(default=None, max_length=300)
+    city: str | None = Field(default=None, max_length=100)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lng: float | None = Field(default=None, ge=-180, le=180)
+
+
+class BookingCreate(StrictModel):
+    service_id: str = Field(min_length=1, max_length=64)
+    package_tier: Tier | None = None
+    start: datetime
+    end: datetime | None = None
+    location: Location | None = None
+    event_type: str | None = Field(default=None, max_length=80)
+    details: str | None = Field(default=None, max_length=5000)
+    guest_count: int | None = Field(default=None, ge=1, le=100_000)
+
+    # Strict mode takes datetimes only as datetime objects; JSON gives strings.
+    model_config = ConfigDict(
+        extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_times(cls, values: Any) -> Any:
+        if isinstance(values, dict):
+            for name in ("start", "end"):
+                if isinstance(values.get(name), str):
+                    values = {**values, name: _rfc3339(values[name], name)}
+        return values
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BookingCreate:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end must be after start")
+        if self.end is not None and (self.end - self.start).days >= MAX_BOOKING_DAYS:
+            raise ValueError(f"a booking lasts less than {MAX_BOOKING_DAYS} days")
+        return self
+
+
+def _rfc3339(text: str, name: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{name} must be an RFC 3339 timestamp") from None
+    if moment.tzinfo is None:
+        raise ValueError(f"{name} needs a UTC offset (e.g. 2026-12-01T18:00:00Z)")
+    return moment
+
+
+class BookingListQuery(PageQuery):
+    role: Literal["customer", "talent"] = "customer"
+
+
+class SubjectOut(ApiModel):
+    """Every process subject carries these; each type adds its own fields."""
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    id: str
+    state: str
+    version: int
+    process: dict[str, Any]
+    customer_id: str
+    talent_id: str
+    created_at: str
+    updated_at: str
+    state_entered_at: str
+    allowed_transitions: list[str] = Field(
+        default_factory=list, description="what the caller may do now"
+    )
+
+
+class SubjectList(ApiModel):
+    items: list[SubjectOut]
+    next_cursor: str | None
+
+
+class EventList(ApiModel):
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+class TransitionQuery(ApiModel):
+    dry_run: bool = False
+
+
+class Budget(StrictModel):
+    type: Literal["fixed", "hourly"]
+    min: MoneyIn
+    max: MoneyIn
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Budget:
+        if self.min.currency != self.max.currency:
+            raise ValueError("budget min and max must be in one currency")
+        if self.min.amount > self.max.amount:
+            raise ValueError("budget min must not exceed max")
+        return self
+
+
+class SuggestedMilestone(StrictModel):
+    title: str = Field(min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    amount: MoneyIn | None = None
+    dod: list[str] = Field(default_factory=list, max_length=20)
+
+
+class JobCreate(StrictModel):
+    title: str = Field(min_length=5, max_length=120)
+    description: str = Field(min_length=20, max_length=10_000)
+    template: str | None = Field(default=None, max_length=40)
+    category: CategorySlug
+    skills: list[str] = Field(default_factory=list, max_length=20)
+    budget: Budget
+    milestones: list[SuggestedMilestone] | None = Field(default=None, max_length=MAX_MILESTONES)
+    nda_required: bool = False
+    visibility: Literal["public", "invite_only"] = "public"
+
+
+class JobOut(ApiModel):
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    id: str
+    owner_user_id: str
+    title: str
+    state: str
+    visibility: str
+
+
+class JobList(ApiModel):
+    items: list[JobOut]
+    next_cursor: str | None
+
+
+class JobSearchQuery(PageQuery):
+    q: str | None = Field(default=None, max_length=200)
+    category: str | None = Field(default=None, max_length=80)
+    skills: str | None = Field(default=None, max_length=400, description="comma-separated")
+
+
+class InviteCreate(StrictModel):
+    talent_id: str = Field(min_length=1, max_length=64)
+
+
+class ProposedMilestone(StrictModel):
+    title: str = Field(min_length=1, max_length=120)
+    description: str | None = Field(default=None, max_length=2000)
+    amount: MoneyIn
+    due_date: date
+    dod: list[str] = Field(default_factory=list, max_length=20)
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, str_strip_whitespace=True, defer_build=True
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _parse_date(cls, values: Any) -> Any:
+        if isinstance(values, dict) and isinstance(values.get("due_date"), str):
+            try:
+                values = {**values, "due_date": date.fromisoformat(values["due_date"])}
+            except ValueError:
+                raise ValueError("due_date must be YYYY-MM-DD") from None
+        return values
+
+
+class ProposalCreate(StrictModel):
+    cover: str = Field(min_length=10, max_length=10_000)
+    milestones: list[ProposedMilestone] = Field(min_length=1, max_length=MAX_MILESTONES)
+    delivery_days: int = Field(ge=1, le=730)
+    revisions: int = Field(default=2, ge=0, le=10, description="revision rounds per milestone")
+
+    @model_validator(mode="after")
+    def _one_currency(self) -> ProposalCreate:
+        if len({m.amount.currency for m in self.milestones}) > 1:
+            raise ValueError("all milestones must be in one currency")
+        return self
+
+
+__all__ = ["Money"]

@@ -1,0 +1,274 @@
+"""The guards and effects the process definitions name, for bookings, milestones and
+contracts. Each adds actions to the transition's one transaction or edits the subject's
+data; none reads anything. Money effects record what is owed on the subject; the ledger
+postings that move it are the payments capability's."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from chalicelib.domain import cancellation
+from chalicelib.errors import ValidationError
+from chalicelib.models import keys, search_outbox, subjects, talent
+from chalicelib.models.calendar import BookedDayItem
+from chalicelib.models.subjects import Subject
+from chalicelib.usecases.transitions import Change, effect, guard, subject_hook
+from chalicelib.usecases.writes import delete, save
+
+
+@guard("started", "the booking has not started yet")
+def _started(subject: Subject, now: datetime) -> bool:
+    return subject.start_at is not None and subject.start_at <= now
+
+
+def balance_due(subject: Subject) -> int:
+    price = subject.data["price"]["amount"]
+    deposit = subject.data.get("deposit")
+    if not deposit or subject.data.get("balance_paid"):
+        return 0
+    return int(price) - int(deposit["amount"])
+
+
+@guard("balance_unpaid", "the balance is paid")
+def _balance_unpaid(subject: Subject, now: datetime) -> bool:
+    return balance_due(subject) > 0
+
+
+@guard("revisions_remaining", "no revisions remain under this contract")
+def _revisions_remaining(subject: Subject, now: datetime) -> bool:
+    return int(subject.data.get("revisions_used", 0)) < int(
+        subject.data.get("revisions_allowed", 0)
+    )
+
+
+@guard("all_milestones_settled", "some milestones are still open")
+def _all_settled(subject: Subject, now: datetime) -> bool:
+    # Safe on the value read: a contract never gains milestones, so the count only falls.
+    return subject.open_children == 0
+
+
+@guard("no_escrow", "some milestones hold escrow; resolve them first")
+def _no_escrow_read(subject: Subject, now: datetime) -> bool:
+    return subject.held_children == 0
+
+
+@effect("no_escrow")
+def _no_escrow(change: Change) -> None:
+    # A milestone may be funded between the read and the write: the write checks again.
+    change.subject_condition = subjects.SubjectItem.held_children == 0
+
+
+def _talent_counter(change: Change, counter: str) -> None:
+    talent_id = change.before.talent_id
+    item = talent.TalentItem(keys.talent_pk(talent_id), keys.PROFILE_SK)
+    attribute = getattr(talent.TalentItem, counter)
+    change.writes.add(
+        (item.pk, item.sk),
+        "talent",
+        lambda t: t.update(
+            item, actions=[attribute.add(1)], condition=talent.TalentItem.pk.exists()
+        ),
+    )
+    # The counters rank talent in search: the outbox reindexes them.
+    stale = search_outbox.timer_item(talent_id)
+    change.writes.add((stale.pk, stale.sk), "reindex", save(stale))
+
+
+@effect("count_answered")
+def _count_answered(change: Change) -> None:
+    _talent_counter(change, "requests_answered")
+
+
+@effect("count_completed")
+def _count_completed(change: Change) -> None:
+    _talent_counter(change, "completed_count")
+
+
+@effect("set_price")
+def _set_price(change: Change) -> None:
+    price = change.params["price"]
+    currency = change.data["price"]["currency"]
+    if price["currency"] != currency:
+        raise ValidationError(f"the quote must be in the booking's currency, {currency}")
+    change.data["price"] = {"amount": int(price["amount"]), "currency": currency}
+    percent = int(change.data.get("deposit_percent", 0))
+    if percent:
+        change.data["deposit"] = {
+            "amount": int(price["amount"]) * percent // 100,
+            "currency": currency,
+        }
+
+
+def booked_days(subject: Subject) -> list[str]:
+    return list(subject.data.get("days", ()))
+
+
+@effect("claim_day")
+def _claim_days(change: Change) -> None:
+    subject = change.before
+    for day in booked_days(subject):
+        item = BookedDayItem(
+            keys.calendar_pk(subject.talent_id),
+            keys.calendar_booked_sk(day),
+            talent_id=subject.talent_id,
+            day=day,
+            booking_id=subject.id,
+        )
+        change.writes.add(
+            (item.pk, item.sk),
+            "day",
+            save(item, BookedDayItem.pk.does_not_exist()),
+        )
+
+
+@effect("release_day")
+def _release_days(change: Change) -> None:
+    subject = change.before
+    for day in booked_days(subject):
+        item = BookedDayItem(keys.calendar_pk(subject.talent_id), keys.calendar_booked_sk(day))
+        change.writes.add(
+            (item.pk, item.sk),
+            "day",
+            delete(item, BookedDayItem.booking_id == subject.id),
+        )
+
+
+def amount_due_now(subject: Subject) -> dict[str, Any]:
+    deposit = subject.data.get("deposit")
+    return dict(deposit) if deposit else dict(subject.data["price"])
+
+
+@effect("post_escrow")
+def _post_escrow(change: Change) -> None:
+    paid = (
+        amount_due_now(change.before)
+        if change.before.type == "booking"
+        else dict(change.data["amount"])
+    )
+    change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
+
+
+def _paid(change: Change) -> int:
+    return int((change.data.get("paid") or {}).get("amount", 0))
+
+
+def _currency(change: Change) -> str:
+    money = change.data.get("price") or change.data.get("amount") or {}
+    return str(money.get("currency", ""))
+
+
+@effect("refund_by_policy")
+def _refund_by_policy(change: Change) -> None:
+    subject = change.before
+    start = subject.start_at or change.now
+    refund = cancellation.refund(
+        change.data.get("cancellation_policy", "moderate"),
+        _paid(change),
+        start,
+        change.now,
+        timezone=change.data.get("timezone", "UTC"),
+        cancelled_by=change.actor,
+    )
+    change.data["refund"] = {
+        "amount": refund.amount,
+        "currency": _currency(change),
+        "percent": refund.percent,
+        "rule": refund.rule,
+    }
+
+
+@effect("refund_in_full")
+def _refund_in_full(change: Change) -> None:
+    change.data["cancel_reason"] = "slot_taken"
+    change.data["refund"] = {
+        "amount": _paid(change),
+        "currency": _currency(change),
+        "percent": 100,
+        "rule": "the day was confirmed for another booking",
+    }
+
+
+@effect("release_escrow")
+def _release_escrow(change: Change) -> None:
+    change.data["released"] = {"amount": _paid(change), "currency": _currency(change)}
+
+
+@effect("settle_dispute")
+def _settle_dispute(change: Change) -> None:
+    paid = _paid(change)
+    decision = change.params["decision"]
+    refund = change.params.get("refund_amount")
+    if decision == "refund":
+        refund = paid if refund is None else int(refund)
+        if refund > paid:
+            raise ValidationError(f"refund_amount cannot exceed the {paid} paid")
+    elif refund is not None:
+        raise ValidationError("refund_amount goes with decision=refund")
+    change.data["resolution"] = {
+        "decision": decision,
+        "refund_amount": refund or 0,
+        "released_amount": paid - (refund or 0),
+        "currency": _currency(change),
+        "note": change.params.get("note"),
+    }
+
+
+@effect("count_revision")
+def _count_revision(change: Change) -> None:
+    change.data["revisions_used"] = int(change.data.get("revisions_used", 0)) + 1
+
+
+@effect("contract_active")
+def _contract_active(change: Change) -> None:
+    contract_id = change.before.data["contract_id"]
+    key = (keys.subject_pk("contract", contract_id), keys.SUBJECT_SK)
+    change.writes.add(
+        key, "contract", lambda t: subjects.check_state_in(t, "contract", contract_id, "active")
+    )
+
+
+_HOLDING = frozenset({"funded", "submitted", "disputed"})
+_SETTLED = frozenset({"released", "refunded", "cancelled"})
+SETTLE_TIMER = "contract-settle"
+
+
+@subject_hook("milestone")
+def _move_contract_counts(change: Change) -> None:
+    """A milestone's moves into and out of escrow, and its settlement, count on its contract;
+    the contract completes once nothing is open (a timer in this transaction makes sure)."""
+    source, target = change.before.state, change.decision.target
+    held = (target in _HOLDING) - (source in _HOLDING)
+    settled = target in _SETTLED and source not in _SETTLED
+    if not held and not settled:
+        return
+    contract_id = change.before.data["contract_id"]
+    key = (keys.subject_pk("contract", contract_id), keys.SUBJECT_SK)
+    change.writes.add(
+        key,
+        "contract",
+        lambda t: subjects.add_to_counters_in(
+            t, "contract", contract_id, open_=-1 if settled else 0, held=held
+        ),
+    )
+    if settled:
+        from chalicelib.usecases import contracting
+
+        contracting.settle_contract_later(change, contract_id)
+
+
+def local_days(start: datetime, end: datetime, timezone: str) -> list[str]:
+    """The talent's local dates a booking covers (an event ending at midnight does not
+    take the next day)."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(timezone)
+    first = start.astimezone(zone).date()
+    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+    days: list[date] = []
+    current = first
+    while current <= last:
+        days.append(current)
+        current += timedelta(days=1)
+    return [day.isoformat() for day in days]

@@ -1,0 +1,142 @@
+"""Timer handlers of the processes: due transitions, reminders, and the domain-event outbox.
+
+A transition timer fires through the same transaction as any transition (so a timer whose
+state was left, or that fires twice, changes nothing); a reminder and an outbox entry are
+consumed by a conditional delete, so each goes out once."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib import clients
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.models import keys, outbox, subjects, timers
+from chalicelib.models import user as users
+from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.settings import get_settings
+from chalicelib.usecases import transitions
+from chalicelib.usecases.writes import Writes, save
+from chalicelib.workers.timers import register
+
+EVENT_SOURCE = "marketplace.transactions"
+
+_REMINDER_TEXT = {
+    "request_pending_24h": "A booking request has waited 24 hours for your answer.",
+    "request_pending_48h": "A booking request expires in about an hour unless you answer it.",
+    "balance_due": "The balance of your booking is due: pay it to keep the booking.",
+    "starts_tomorrow": "Your booking starts within 24 hours.",
+    "approval_due": "A submitted milestone is approved automatically in 24 hours.",
+}
+
+
+def _delete(timer: timers.Timer) -> None:
+    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+
+
+def _current(timer: timers.Timer) -> subjects.Subject | None:
+    """The subject, if the timer still applies to the version that armed it."""
+    payload = timer.payload
+    subject = subjects.get(payload["subject_type"], payload["subject_id"])
+    version = payload.get("version")
+    if subject is None or (version is not None and int(version) != subject.version):
+        return None
+    return subject
+
+
+@register(transitions.TRANSITION_TIMER)
+def fire_transition(timer: timers.Timer) -> None:
+    subject = _current(timer)
+    if subject is None:
+        _delete(timer)
+        return
+    try:
+        transitions.apply_to(
+            subject, timer.payload["transition"], transitions.SYSTEM, consumed_timer=timer.id
+        )
+    except ConflictError:
+        # The state moved, or a guard no longer holds: the timer has nothing left to do.
+        _delete(timer)
+
+
+def _recipients(subject: subjects.Subject, notify: list[str]) -> list[tuple[str, str]]:
+    found = []
+    for role in notify:
+        user_id = subject.parties().get(role)
+        if user_id is None:
+            continue
+        try:
+            user = users.get_by_id(user_id)
+        except NotFoundError:
+            continue
+        if user.email:
+            found.append((user_id, user.email))
+    return found
+
+
+@register(transitions.REMINDER_TIMER)
+def send_reminder(timer: timers.Timer) -> None:
+    subject = _current(timer)
+    if subject is None:
+        _delete(timer)
+        return
+    name = timer.payload["reminder"]
+    spec = next(r for r in transitions.process_of(subject).reminders if r.name == name)
+    writes = Writes()
+    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+    writes.add(
+        (item.pk, item.sk),
+        "reminder",
+        lambda t: t.delete(item, condition=timers.TimerItem.pk.exists()),
+    )
+    detail: dict[str, Any] = {
+        "reminder": name,
+        "subject": {"type": subject.type, "id": subject.id},
+        "state": subject.state,
+        "notify": list(spec.notify),
+        "customer_id": subject.customer_id,
+        "talent_id": subject.talent_id,
+        "talent_user_id": subject.talent_user_id,
+    }
+    entries = [outbox.event_timer(f"{timer.id}", transitions.DETAIL_REMINDER, detail)]
+    text = _REMINDER_TEXT.get(name, f"Reminder about your {subject.type}.")
+    for user_id, email in _recipients(subject, list(spec.notify)):
+        entries.append(
+            outbox.event_timer(
+                f"{timer.id}-{user_id}",
+                "notification.requested",
+                {
+                    "event_id": f"{timer.id}-{user_id}",
+                    "email": email,
+                    "user_id": user_id,
+                    "subject": f"Reminder: your {subject.type} {subject.id}",
+                    "text": f"{text}\n\n{subject.type} {subject.id} is {subject.state}.",
+                },
+            )
+        )
+    for entry in entries:
+        writes.add((entry.pk, entry.sk), "outbox", save(entry))
+    writes.commit("reminder already sent")
+
+
+@register(outbox.PUBLISH_TIMER)
+def publish_event(timer: timers.Timer) -> None:
+    """At least once: a crash after publishing and before the delete publishes again, with
+    the same event id in the detail for consumers to deduplicate."""
+    payload = timer.payload
+    response = clients.client("events").put_events(
+        Entries=[
+            {
+                "Source": EVENT_SOURCE,
+                "DetailType": payload["detail_type"],
+                "Detail": payload["detail"],
+                "EventBusName": get_settings().event_bus_name,
+            }
+        ]
+    )
+    if response.get("FailedEntryCount"):
+        raise RuntimeError(f"EventBridge refused the event: {json.dumps(response['Entries'])}")
+    with conflict_on_condition_failure("already published"):
+        timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete(
+            condition=timers.TimerItem.pk.exists()
+        )

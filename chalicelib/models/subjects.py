@@ -252,7 +252,13 @@ def save_transitioned_in(
 
 
 def add_to_counters_in(
-    transaction: TransactWrite, subject_type: str, subject_id: str, *, open_: int, held: int
+    transaction: TransactWrite,
+    subject_type: str,
+    subject_id: str,
+    *,
+    open_: int,
+    held: int,
+    require_state: str | None = None,
 ) -> None:
     item = SubjectItem(keys.subject_pk(subject_type, subject_id), keys.SUBJECT_SK)
     actions: list[Any] = []
@@ -260,7 +266,10 @@ def add_to_counters_in(
         actions.append(SubjectItem.open_children.add(open_))
     if held:
         actions.append(SubjectItem.held_children.add(held))
-    transaction.update(item, actions=actions, condition=SubjectItem.pk.exists())
+    condition = (
+        SubjectItem.pk.exists() if require_state is None else SubjectItem.state == require_state
+    )
+    transaction.update(item, actions=actions, condition=condition)
 
 
 def check_state_in(

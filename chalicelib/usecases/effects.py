@@ -221,11 +221,8 @@ def _count_revision(change: Change) -> None:
 
 @effect("contract_active")
 def _contract_active(change: Change) -> None:
-    contract_id = change.before.data["contract_id"]
-    key = (keys.subject_pk("contract", contract_id), keys.SUBJECT_SK)
-    change.writes.add(
-        key, "contract", lambda t: subjects.check_state_in(t, "contract", contract_id, "active")
-    )
+    # Written by the milestone hook below, which owns the contract item in this transaction.
+    change.requires.add("contract_active")
 
 
 _HOLDING = frozenset({"funded", "submitted", "disputed"})
@@ -240,17 +237,26 @@ def _move_contract_counts(change: Change) -> None:
     source, target = change.before.state, change.decision.target
     held = (target in _HOLDING) - (source in _HOLDING)
     settled = target in _SETTLED and source not in _SETTLED
-    if not held and not settled:
-        return
+    active = "contract_active" in change.requires
     contract_id = change.before.data["contract_id"]
     key = (keys.subject_pk("contract", contract_id), keys.SUBJECT_SK)
-    change.writes.add(
-        key,
-        "contract",
-        lambda t: subjects.add_to_counters_in(
-            t, "contract", contract_id, open_=-1 if settled else 0, held=held
-        ),
-    )
+    if held or settled:
+        change.writes.add(
+            key,
+            "contract",
+            lambda t: subjects.add_to_counters_in(
+                t,
+                "contract",
+                contract_id,
+                open_=-1 if settled else 0,
+                held=held,
+                require_state="active" if active else None,
+            ),
+        )
+    elif active:
+        change.writes.add(
+            key, "contract", lambda t: subjects.check_state_in(t, "contract", contract_id, "active")
+        )
     if settled:
         from chalicelib.usecases import contracting
 

@@ -76,6 +76,8 @@ class Change:
     follow_ups: list[Callable[[], None]] = field(default_factory=list)
     # An extra condition on the subject's own write (a count its children move).
     subject_condition: Any = None
+    # Requirements effects leave for a hook that writes the same item (one action per item).
+    requires: set[str] = field(default_factory=set)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -26,7 +26,9 @@ def book(
     api: JsonClient, service_id: str, customer: str = CUSTOMER, start: str = START, **more: Any
 ) -> dict[str, Any]:
     reply = api.post(
-        "/v1/bookings", as_user=customer, json_body={"service_id": service_id, "start": start, **more}
+        "/v1/bookings",
+        as_user=customer,
+        json_body={"service_id": service_id, "start": start, **more},
     )
     assert reply.status == 201, reply.body
     return dict(reply.body)

@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,56 @@ from tests.issuer import AUDIENCE, ISSUER, FakeIssuer  # noqa: E402
 from tests.support import JsonClient, free_port  # noqa: E402
 
 
+@dataclass(frozen=True)
+class Call:
+    """One DynamoDB request: its operation, the phase it was made in (see
+    DynamoCallCounter.phase; "" outside any) and the item or partition it addressed."""
+
+    operation: str
+    phase: str
+    target: str
+
+
+def _target(params: Any) -> str:
+    """The key a GetItem/PutItem/... addresses, or the partition (and index) a Query reads."""
+    try:
+        body = params.get("body") if isinstance(params, dict) else None
+        request = json.loads(body) if isinstance(body, bytes | str) and body else {}
+    except ValueError:
+        return ""
+    key = request.get("Key") or request.get("Item") or {}
+    if "PK" in key:
+        return "#".join(str(next(iter(key[k].values()))) for k in ("PK", "SK") if k in key)
+    values = request.get("ExpressionAttributeValues") or {}
+    if "KeyConditionExpression" in request and values:
+        partition = str(next(iter(next(iter(values.values())).values())))
+        index = request.get("IndexName")
+        return f"{index}:{partition}" if index else partition
+    return ""
+
+
 class DynamoCallCounter:
-    """Counts DynamoDB API calls made by any botocore session pynamodb or boto3 creates."""
+    """Counts DynamoDB API calls made by any botocore session pynamodb or boto3 creates.
+
+    `calls` counts operations; `log` keeps every call of the current measurement in order,
+    with the phase (`with counter.phase("auth"): ...`) it was made in."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.log: list[Call] = []
+        self._phase = ""
 
-    def on_call(self, model: Any, **_: Any) -> None:
+    def on_call(self, model: Any, params: Any = None, **_: Any) -> None:
         self.calls[model.name] += 1
+        self.log.append(Call(model.name, self._phase, _target(params)))
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        outer, self._phase = self._phase, name
+        try:
+            yield
+        finally:
+            self._phase = outer
 
     def install(self) -> None:
         import botocore.session
@@ -44,6 +87,7 @@ class DynamoCallCounter:
     @contextmanager
     def measure(self) -> Iterator[Counter[str]]:
         self.calls.clear()
+        self.log.clear()
         result: Counter[str] = Counter()
         yield result
         result.update(self.calls)

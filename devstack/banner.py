@@ -13,7 +13,8 @@ def render(config: StackConfig, tokens: Mapping[str, str]) -> str:
         "",
         "Local stack",
         f"  API            {api}",
-        f"  sandbox        {sandbox}   (dev issuer; /dev/clock /dev/tick /dev/drain /dev/outbox)",
+        f"  sandbox        {sandbox}   (dev issuer; /dev/clock /dev/tick /dev/drain /dev/outbox"
+        " /dev/transitions)",
         f"  AWS emulator   {config.aws_url}   (moto: {config.aws_url}/moto-api/)",
         "",
         "Tokens (valid 12 h; the issuer key lives in " + str(config.state_dir) + ")",

@@ -13,6 +13,113 @@ import requests
 SHUTDOWN_POLL_SECONDS = 0.1  # how soon serve_forever notices shutdown()
 
 
+_dynamodb_lock = threading.RLock()
+
+
+def make_dynamodb_requests_atomic() -> None:
+    """DynamoDB applies each request, and each transaction, atomically and in isolation.
+    moto's in-memory backend does not when requests arrive on several threads at once (a
+    transaction deep-copies tables that another request is changing): every call into the
+    DynamoDB backend takes one lock here, so the emulator behaves as the service does and a
+    race between conditional writes is decided by their conditions alone."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend, "_atomic_requests", False):
+        return
+    for name, member in list(vars(DynamoDBBackend).items()):
+        if name.startswith("_") or not callable(member) or isinstance(member, staticmethod):
+            continue
+        setattr(DynamoDBBackend, name, _locked(member))
+    DynamoDBBackend._atomic_requests = True  # type: ignore[attr-defined]
+    _snapshot_each_table_once()
+
+
+def _snapshot_each_table_once() -> None:
+    """moto backs a transaction up by deep-copying its whole table once per action: a
+    30-action transaction on a table of a few hundred items took a second or more. Here the
+    backup holds only the items the transaction names (all it can change), taken before it
+    runs and put back if it fails; moto's own whole-table "copy" becomes the live table,
+    which its rollback then leaves in place."""
+    import copy
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.dynamo_type import DynamoType
+    from moto.dynamodb.models.table import Table
+
+    in_transaction = threading.local()
+    original = models.DynamoDBBackend.transact_write_items
+
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        if getattr(in_transaction, "active", False) and isinstance(value, Table):
+            return value
+        return copy.deepcopy(value, memo)
+
+    def named_items(backend: Any, transact_items: Any) -> list[tuple[Any, Any, Any]]:
+        found = []
+        for entry in transact_items:
+            _, action = next(iter(entry.items()))
+            table = backend.tables.get(action.get("TableName"))
+            key = action.get("Key") or action.get("Item") or {}
+            if table is None or table.hash_key_attr not in key:
+                continue
+            range_value = None
+            if table.range_key_attr is not None:
+                if table.range_key_attr not in key:
+                    continue
+                range_value = DynamoType(key[table.range_key_attr])
+            found.append((table, DynamoType(key[table.hash_key_attr]), range_value))
+        return found
+
+    def transact_write_items(self: Any, transact_items: Any) -> Any:
+        with _dynamodb_lock:
+            backup = [
+                (
+                    table,
+                    hash_value,
+                    range_value,
+                    copy.deepcopy(table.get_item(hash_value, range_value)),
+                )
+                for table, hash_value, range_value in named_items(self, transact_items)
+            ]
+            in_transaction.active = True
+            try:
+                return original(self, transact_items)
+            except BaseException:
+                for table, hash_value, range_value, item in reversed(backup):
+                    if item is None:
+                        table.delete_item(hash_value, range_value)
+                    elif range_value is not None:
+                        table.items[hash_value][range_value] = item
+                    else:
+                        table.items[hash_value] = item
+                raise
+            finally:
+                in_transaction.active = False
+
+    models.copy = _CopyModule(deepcopy)  # type: ignore[attr-defined]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+class _CopyModule:
+    """Stands in for the `copy` module inside moto's DynamoDB models only."""
+
+    def __init__(self, deepcopy: Any) -> None:
+        import copy
+
+        self.deepcopy = deepcopy
+        self.copy = copy.copy
+
+
+def _locked(method: Any) -> Any:
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with _dynamodb_lock:
+            return method(*args, **kwargs)
+
+    call.__name__ = getattr(method, "__name__", "call")
+    call.__doc__ = getattr(method, "__doc__", None)
+    return call
+
+
 class AwsEmulator:
     def __init__(self, host: str, port: int) -> None:
         self.endpoint_url = f"http://{host}:{port}"
@@ -31,6 +138,7 @@ class AwsEmulator:
         )
         from werkzeug.serving import make_server
 
+        make_dynamodb_requests_atomic()
         # werkzeug would log every request, and the pump polls several times a second.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = make_server(

@@ -111,6 +111,16 @@ BOOKING_V1 = Process(
             params=(Param("payment_id", "string"),),
             effects=("refund_in_full",),
         ),
+        # The balance after a deposit: the booking stays confirmed, its balance timers go.
+        _t(
+            "balance_paid",
+            {"confirmed"},
+            "confirmed",
+            {"system"},
+            params=(Param("payment_id", "string"),),
+            guards=("balance_unpaid",),
+            effects=("post_balance",),
+        ),
         _t(
             "cancel_unpaid_balance",
             {"confirmed"},

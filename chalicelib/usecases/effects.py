@@ -180,13 +180,25 @@ def _refund_by_policy(change: Change) -> None:
 
 @effect("refund_in_full")
 def _refund_in_full(change: Change) -> None:
+    # The payment succeeded but never became this booking's: all of it goes back.
+    paid = amount_due_now(change.before)
+    change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["cancel_reason"] = "slot_taken"
     change.data["refund"] = {
-        "amount": _paid(change),
-        "currency": _currency(change),
+        "amount": int(paid["amount"]),
+        "currency": paid["currency"],
         "percent": 100,
         "rule": "the day was confirmed for another booking",
     }
+
+
+@effect("post_balance")
+def _post_balance(change: Change) -> None:
+    balance = balance_due(change.before)  # > 0: the balance_unpaid guard holds
+    paid = dict(change.data.get("paid") or amount_due_now(change.before))
+    change.data["paid"] = {**paid, "amount": int(paid["amount"]) + balance}
+    change.data["balance_paid"] = True
+    change.data["balance_payment_id"] = change.params.get("payment_id")
 
 
 @effect("release_escrow")

@@ -1,5 +1,6 @@
 """/dev/* and the JWKS: the developer's levers on the local stack (issuer, clock, queues,
-outbox). Time travel and the queue levers exist only when the stage is local."""
+outbox, the system's transitions). Time travel, the queue levers and system transitions
+exist only when the stage is local."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ MAX_TOKEN_TTL_SECONDS = 30 * 86400
 MAX_CLOCK_STEP_SECONDS = 10 * 365 * 86400
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TOKEN_FIELDS = frozenset({"email", "admin", "name", "expires_in"})
+_TRANSITION_FIELDS = frozenset({"subject_type", "subject_id", "name", "params"})
+MAX_SUBJECT_ID_LENGTH = 200
 
 
 class DevRoutes:
@@ -31,6 +34,7 @@ class DevRoutes:
         router.add("POST", "/dev/clock", self.advance_clock)
         router.add("POST", "/dev/tick", self.tick)
         router.add("POST", "/dev/drain", self.drain)
+        router.add("POST", "/dev/transitions", self.fire_transition)
         router.add("GET", "/dev/outbox", self.outbox)
         router.add("GET", "/dev/resources", self.resources)
 
@@ -123,6 +127,47 @@ class DevRoutes:
                 {"dead_letters": self._context.pump.dead_letter_counts()},
             )
 
+    def fire_transition(self, request: Request) -> dict[str, Any]:
+        """A system transition (a payment provider's `payment_succeeded`, a timer's `expire`)
+        fired now, in this process: it runs app code with the API's settings and the platform
+        clock, as the pump's handlers do. 200 with the subject as the API shows it."""
+        _require_local_stage()
+        subject_type, subject_id, name, params = _transition_request(request.json_object())
+        from chalicelib.errors import DomainError
+        from chalicelib.handlers.subject_views import subject_json
+        from chalicelib.usecases import bookings, transitions
+
+        try:
+            if subject_type == "booking" and name == "payment_succeeded":
+                # As the payments capability will: a day confirmed meanwhile for another
+                # booking of the talent makes this one `slot_taken` (cancelled, refunded).
+                unknown = sorted(set(params) - {"payment_id"})
+                if unknown:
+                    raise bad_request(
+                        "invalid parameters for payment_succeeded",
+                        {
+                            "problems": [
+                                f"{n} is not a parameter of payment_succeeded" for n in unknown
+                            ]
+                        },
+                    )
+                payment_id = params.get("payment_id")
+                if payment_id is not None and not isinstance(payment_id, str):
+                    raise bad_request(
+                        "invalid parameters for payment_succeeded",
+                        {"problems": ["payment_id must be a string"]},
+                    )
+                outcome = bookings.confirm_payment(subject_id, payment_id)
+            else:
+                outcome = transitions.apply(
+                    subject_type, subject_id, name, transitions.SYSTEM, params
+                )
+        except DomainError as error:
+            raise HttpError(error.status, error.code, error.message, error.details) from error
+        answer = subject_json(outcome.subject)
+        answer["fired"] = {"transition": outcome.event.transition, "event_id": outcome.event.id}
+        return answer
+
     def outbox(self, request: Request) -> dict[str, Any]:
         return {"items": self._context.emulator.sent_emails()}
 
@@ -139,6 +184,32 @@ def _email(value: Any) -> str:
     if not isinstance(value, str) or len(value) > 254 or not _EMAIL.match(value.strip()):
         raise bad_request("email must be an email address", {"field": "email"})
     return value.strip().lower()
+
+
+def _transition_request(body: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
+    from chalicelib.domain import processes
+
+    unknown = sorted(set(body) - _TRANSITION_FIELDS)
+    if unknown:
+        raise bad_request("unknown fields", {"unknown": unknown})
+    subject_type = body.get("subject_type")
+    if subject_type not in processes.CURRENT:
+        raise bad_request(
+            "subject_type must be one of " + ", ".join(sorted(processes.CURRENT)),
+            {"field": "subject_type"},
+        )
+    subject_id = body.get("subject_id")
+    if not isinstance(subject_id, str) or not 0 < len(subject_id) <= MAX_SUBJECT_ID_LENGTH:
+        raise bad_request("subject_id must be a subject's id", {"field": "subject_id"})
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise bad_request("name must be a transition's name", {"field": "name"})
+    params = body.get("params")
+    if params is None:
+        params = {}
+    if not isinstance(params, dict):
+        raise bad_request("params must be a JSON object", {"field": "params"})
+    return str(subject_type), subject_id, name, params
 
 
 def _require_local_stage() -> None:

@@ -21,6 +21,9 @@ def aws_endpoint() -> Iterator[str]:
 
     from moto.server import ThreadedMotoServer
 
+    from devstack.emulator import make_dynamodb_requests_atomic
+
+    make_dynamodb_requests_atomic()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

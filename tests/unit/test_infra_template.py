@@ -158,12 +158,15 @@ def test_media_bucket_is_private_and_notifies_the_media_queue() -> None:
     assert source == "arn:${AWS::Partition}:s3:::" + bucket["BucketName"]["Fn::Sub"]
 
 
-def test_bus_rule_delivers_marketplace_events_to_the_notifications_queue() -> None:
+def test_bus_rule_delivers_notification_requests_to_the_notifications_queue() -> None:
     ((bus_id, bus),) = of_type("AWS::Events::EventBus").items()
     assert bus["Name"] == "marketplace"
     ((rule_id, rule),) = of_type("AWS::Events::Rule").items()
     assert rule["EventBusName"] == {"Ref": bus_id}
-    assert rule["EventPattern"] == {"source": [{"prefix": "marketplace"}]}
+    assert rule["EventPattern"] == {
+        "source": [{"prefix": "marketplace"}],
+        "detail-type": ["notification.requested"],
+    }
     queue = QUEUE_ID_BY_NAME[QUEUE_NAMES["notifications"]]
     assert [target["Arn"] for target in rule["Targets"]] == [{"Fn::GetAtt": [queue, "Arn"]}]
     policies = of_type("AWS::SQS::QueuePolicy").values()

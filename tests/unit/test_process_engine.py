@@ -44,6 +44,10 @@ BOOKING_TABLE = {
     ("confirmed", "dispute", "customer"): "disputed",
     ("delivered", "dispute", "customer"): "disputed",
     ("disputed", "resolve", "admin"): "completed",
+    # From API.md's prose: a day confirmed for another booking first ("slot_taken"), and the
+    # balance after a deposit, which keeps the booking confirmed.
+    ("accepted", "slot_taken", "system"): "cancelled",
+    ("confirmed", "balance_paid", "system"): "confirmed",
 }
 MILESTONE_TABLE = {
     ("funding_required", "payment_succeeded", "system"): "funded",
@@ -210,6 +214,7 @@ def test_every_process_is_published_as_data() -> None:
         "transition": "expire",
         "at": [{"anchor": "entered", "offset_seconds": 48 * 3600}],
         "combine": "min",
+        "when": None,
     } in booking["timers"]
 
 

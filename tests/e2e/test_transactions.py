@@ -1,0 +1,310 @@
+"""Transactions on the local stack, over HTTP: bookings and milestones moved by people (the
+API), by the system's timers (the platform clock moved with /dev/clock, the sweep run with
+/dev/tick) and by the payment provider (fired with /dev/transitions until the payments
+capability wires its webhooks). The clock only moves forward and is shared by every test
+on this stack, so every time here is relative to the platform's current time."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import pytest
+import requests
+
+from tests.e2e.harness import RunningStack, assert_envelope
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+HOUR = 3600
+
+
+def _instant(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _now(devstack: RunningStack) -> datetime:
+    response = devstack.sandbox("GET", "/dev/clock")
+    assert response.status_code == 200, response.text
+    return _instant(response.json()["now"])
+
+
+def _advance(devstack: RunningStack, seconds: float) -> None:
+    response = devstack.sandbox("POST", "/dev/clock", json={"advance_seconds": seconds})
+    assert response.status_code == 200, response.text
+
+
+def _tick(devstack: RunningStack) -> dict[str, Any]:
+    response = devstack.sandbox("POST", "/dev/tick")
+    assert response.status_code == 200, response.text
+    sweep: dict[str, Any] = response.json()["results"]["timers_sweep"]
+    assert "error" not in sweep and sweep["failed"] == 0, sweep
+    return sweep
+
+
+def _fire(
+    devstack: RunningStack, subject_type: str, subject_id: str, name: str, **params: Any
+) -> requests.Response:
+    """The system's transition, as the payment provider's webhook will fire it."""
+    return devstack.sandbox(
+        "POST",
+        "/dev/transitions",
+        json={
+            "subject_type": subject_type,
+            "subject_id": subject_id,
+            "name": name,
+            "params": params,
+        },
+    )
+
+
+def _ok(response: requests.Response, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, (response.request.url, response.text)
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def _email() -> str:
+    return f"tx-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def _talent_with_service(devstack: RunningStack) -> tuple[str, str, str]:
+    """A fresh talent with one fixed-price, 1-hour service without deposit: (email, token,
+    service id)."""
+    email = _email()
+    token = devstack.token(email)
+    talent = _ok(
+        devstack.api(
+            "POST",
+            "/v1/talent",
+            token,
+            json={
+                "display_name": f"E2E Oud Player {uuid.uuid4().hex[:6]}",
+                "categories": ["music.oud"],
+                "location": {"city": "Erbil", "country": "IQ", "lat": 36.19, "lng": 44.01},
+                "timezone": "Asia/Baghdad",
+            },
+        ),
+        201,
+    )
+    service = _ok(
+        devstack.api(
+            "POST",
+            f"/v1/talent/{talent['id']}/services",
+            token,
+            json={
+                "title": "Oud set, one hour",
+                "category": "music.oud",
+                "pricing": {"type": "fixed", "price": {"amount": 200000, "currency": "IQD"}},
+                "duration_minutes": 60,
+                "deposit_percent": 0,
+            },
+        ),
+        201,
+    )
+    return email, token, str(service["id"])
+
+
+def _book(
+    devstack: RunningStack, customer: str, service_id: str, days_ahead: int = 3
+) -> dict[str, Any]:
+    start = (_now(devstack) + timedelta(days=days_ahead)).replace(minute=0, second=0)
+    booking = _ok(
+        devstack.api(
+            "POST",
+            "/v1/bookings",
+            customer,
+            json={"service_id": service_id, "start": _rfc3339(start)},
+        ),
+        201,
+    )
+    assert booking["state"] == "requested"
+    return booking
+
+
+def _state(devstack: RunningStack, token: str, kind: str, subject_id: str) -> str:
+    return str(_ok(devstack.api("GET", f"/v1/{kind}/{subject_id}", token))["state"])
+
+
+def test_an_unanswered_booking_request_expires(devstack: RunningStack) -> None:
+    _, talent, service_id = _talent_with_service(devstack)
+    customer = devstack.token(_email())
+    booking = _book(devstack, customer, service_id)
+
+    _advance(devstack, 49 * HOUR)
+    _tick(devstack)
+
+    assert _state(devstack, customer, "bookings", booking["id"]) == "expired"
+    events = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", talent))["items"]
+    assert (events[-1]["transition"], events[-1]["actor"]) == ("expire", "system")
+
+
+def test_a_paid_booking_is_delivered_at_its_end_and_completes_72h_later(
+    devstack: RunningStack,
+) -> None:
+    _, talent, service_id = _talent_with_service(devstack)
+    customer = devstack.token(_email())
+    booking = _book(devstack, customer, service_id)
+    _ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
+
+    paid = _ok(_fire(devstack, "booking", booking["id"], "payment_succeeded", payment_id="pay-e2e"))
+    assert (paid["state"], paid["version"]) == ("confirmed", 3)
+    assert paid["fired"]["transition"] == "payment_succeeded"
+    assert _state(devstack, customer, "bookings", booking["id"]) == "confirmed"
+
+    _advance(devstack, (_instant(booking["end"]) - _now(devstack)).total_seconds() + 60)
+    _tick(devstack)
+    delivered = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", customer))
+    assert delivered["state"] == "delivered"
+
+    _advance(devstack, 72 * HOUR + 60)
+    _tick(devstack)
+    completed = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", talent))
+    assert completed["state"] == "completed"
+    events = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", customer))["items"]
+    assert [(e["transition"], e["actor"]) for e in events] == [
+        ("create", "customer"),
+        ("accept", "talent"),
+        ("payment_succeeded", "system"),
+        ("mark_delivered", "system"),
+        ("auto_complete", "system"),
+    ]
+
+
+def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
+    devstack: RunningStack,
+) -> None:
+    talent_email = _email()
+    talent = devstack.token(talent_email)
+    _ok(
+        devstack.api(
+            "POST",
+            "/v1/talent",
+            talent,
+            json={
+                "display_name": f"E2E Developer {uuid.uuid4().hex[:6]}",
+                "categories": ["development.web"],
+                "location": {"city": "Erbil", "country": "IQ", "lat": 36.19, "lng": 44.01},
+                "timezone": "Asia/Baghdad",
+            },
+        ),
+        201,
+    )
+    customer = devstack.token(_email())
+    job = _ok(
+        devstack.api(
+            "POST",
+            "/v1/jobs",
+            customer,
+            json={
+                "title": "Build our booking website",
+                "description": "A small site for a wedding venue with a booking form.",
+                "category": "development.web",
+                "skills": ["nextjs"],
+                "budget": {
+                    "type": "fixed",
+                    "min": {"amount": 1000, "currency": "USD"},
+                    "max": {"amount": 3000, "currency": "USD"},
+                },
+                "visibility": "public",
+            },
+        ),
+        201,
+    )
+    due = (_now(devstack) + timedelta(days=14)).date().isoformat()
+    proposal = _ok(
+        devstack.api(
+            "POST",
+            f"/v1/jobs/{job['id']}/proposals",
+            talent,
+            json={
+                "cover": "I have built venue sites before; here is my plan.",
+                "milestones": [
+                    {
+                        "title": "The whole site",
+                        "amount": {"amount": 1500, "currency": "USD"},
+                        "due_date": due,
+                        "dod": ["deployed"],
+                    }
+                ],
+                "delivery_days": 14,
+            },
+        ),
+        201,
+    )
+    accepted = _ok(
+        devstack.api("POST", f"/v1/proposals/{proposal['id']}/transitions/accept", customer)
+    )
+    contract_id = accepted["contract_id"]
+    contract = _ok(devstack.api("GET", f"/v1/contracts/{contract_id}", customer))
+    assert contract["state"] == "active"
+    [milestone] = [m["id"] for m in contract["milestones"]]
+
+    funded = _ok(_fire(devstack, "milestone", milestone, "payment_succeeded"))
+    assert funded["state"] == "funded"
+    _ok(
+        devstack.api(
+            "POST", f"/v1/milestones/{milestone}/transitions/submit", talent, json={"note": "done"}
+        )
+    )
+    assert _state(devstack, customer, "milestones", milestone) == "submitted"
+
+    _advance(devstack, 73 * HOUR)
+    _tick(devstack)
+
+    assert _state(devstack, customer, "milestones", milestone) == "released"
+    assert _state(devstack, talent, "contracts", contract_id) == "completed"
+
+
+def test_a_waiting_request_reminds_the_talent_by_email(devstack: RunningStack) -> None:
+    talent_email, _, service_id = _talent_with_service(devstack)
+    customer = devstack.token(_email())
+    booking = _book(devstack, customer, service_id)
+
+    _advance(devstack, 24 * HOUR + 60)
+    _tick(devstack)
+
+    outbox = _ok(devstack.sandbox("GET", "/dev/outbox"))["items"]
+    mails = [m for m in outbox if booking["id"] in m["subject"]]
+    assert [m["to"] for m in mails] == [[talent_email]], outbox[-5:]
+    assert "waited 24 hours" in mails[0]["body"]
+
+
+def test_the_second_payment_for_a_taken_day_cancels_its_booking(devstack: RunningStack) -> None:
+    _, talent, service_id = _talent_with_service(devstack)
+    first = _book(devstack, devstack.token(_email()), service_id)
+    second_customer = devstack.token(_email())
+    second = _book(devstack, second_customer, service_id)
+    for booking in (first, second):
+        _ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
+
+    assert _ok(_fire(devstack, "booking", first["id"], "payment_succeeded"))["state"] == "confirmed"
+    taken = _ok(_fire(devstack, "booking", second["id"], "payment_succeeded", payment_id="pay-2"))
+
+    assert (taken["state"], taken["fired"]["transition"]) == ("cancelled", "slot_taken")
+    assert taken["cancel_reason"] == "slot_taken"
+    assert _state(devstack, second_customer, "bookings", second["id"]) == "cancelled"
+
+
+def test_dev_transitions_refuses_what_the_system_may_not_do(devstack: RunningStack) -> None:
+    _, _, service_id = _talent_with_service(devstack)
+    customer = devstack.token(_email())
+    booking = _book(devstack, customer, service_id)
+
+    # Not before the talent accepts; never a person's transition; no such booking; a
+    # parameter the transition does not take; a subject type no process moves.
+    assert_envelope(_fire(devstack, "booking", booking["id"], "payment_succeeded"), 409, "CONFLICT")
+    assert_envelope(_fire(devstack, "booking", booking["id"], "accept"), 403, "FORBIDDEN")
+    assert_envelope(_fire(devstack, "booking", "no-such-booking", "expire"), 404, "NOT_FOUND")
+    assert_envelope(
+        _fire(devstack, "booking", booking["id"], "payment_succeeded", amount=5),
+        400,
+        "VALIDATION_ERROR",
+    )
+    assert_envelope(_fire(devstack, "invoice", booking["id"], "expire"), 400, "VALIDATION_ERROR")
+    assert _state(devstack, customer, "bookings", booking["id"]) == "requested"

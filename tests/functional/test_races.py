@@ -32,7 +32,7 @@ from tests.functional.deals import CUSTOMER, TALENT, post_job, proposal_body, ta
 from tests.issuer import ISSUER
 from tests.support import JsonClient
 
-RUNS = 3
+RUNS = 100
 RACERS = 20
 _tables = itertools.count()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import requests
@@ -290,12 +291,88 @@ def seed_talent(context: SeedContext) -> None:
         )
 
 
+def _platform_today(context: SeedContext) -> date:
+    now = context.call("GET", f"{context.sandbox_url}/dev/clock")["now"]
+    return datetime.fromisoformat(str(now).replace("Z", "+00:00")).date()
+
+
+def _first_free_day(context: SeedContext, talent_id: str, service_id: str) -> dict[str, Any]:
+    """Book the first day, two to six weeks ahead, that the talent's calendar offers."""
+    today = _platform_today(context)
+    first, last = today + timedelta(days=14), today + timedelta(days=42)
+    days = context.api(
+        "GET", f"/v1/talent/{talent_id}/availability?from={first}&to={last}", "customer"
+    )["days"]
+    day = next(d["date"] for d in days if d["available"] and not d["booked"])
+    return context.api(
+        "POST",
+        "/v1/bookings",
+        "customer",
+        body={
+            "service_id": service_id,
+            "start": f"{day}T17:00:00Z",
+            "event_type": "wedding",
+            "guest_count": 150,
+            "details": "Garden wedding; the show starts after dinner.",
+        },
+        idempotency_key=_key("booking", talent_id, service_id),
+    )
+
+
+def seed_transactions(context: SeedContext) -> None:
+    """A booking request waiting for the demo talent, and a job posted from a template
+    with a developer's proposal on it; skipped once the demo customer has bookings."""
+    if context.api("GET", "/v1/bookings", "customer")["items"]:
+        return
+    talent_id = context.api("GET", "/v1/me", "talent")["talent_id"]
+    services = context.api("GET", f"/v1/talent/{talent_id}/services", "customer")["items"]
+    _first_free_day(context, talent_id, services[0]["id"])
+    today = _platform_today(context)
+    job = context.api(
+        "POST",
+        "/v1/jobs",
+        "customer",
+        body={
+            "title": "Website for our wedding venue",
+            "description": "A fast Next.js site with our halls, a gallery and a booking form.",
+            "template": "nextjs-site",
+            "category": "development.web",
+            "skills": ["nextjs", "typescript"],
+            "budget": {
+                "type": "fixed",
+                "min": {"amount": 150000, "currency": "USD"},
+                "max": {"amount": 300000, "currency": "USD"},
+            },
+        },
+        idempotency_key=_key("job", "venue"),
+    )
+    context.call(
+        "POST",
+        f"{context.api_url}/v1/jobs/{job['id']}/proposals",
+        token=_demo_token(context, "sara.dev@demo.local"),
+        body={
+            "cover": "I have built sites for three venues in Baghdad; here is my plan.",
+            "milestones": [
+                {
+                    "title": milestone["title"],
+                    "amount": milestone["amount"],
+                    "due_date": str(today + timedelta(days=milestone["duration_days"])),
+                    "dod": milestone["dod"],
+                }
+                for milestone in job["milestones"]
+            ],
+            "delivery_days": sum(m["duration_days"] for m in job["milestones"]),
+        },
+        idempotency_key=_key("proposal", job["id"]),
+    )
+
+
 def seed_featured(context: SeedContext) -> None:
     """Run the schedules once now, so the featured sections exist before the first minute."""
     context.call("POST", f"{context.sandbox_url}/dev/tick")
 
 
-SEED_STEPS: list[SeedStep] = [seed_users, seed_talent, seed_featured]
+SEED_STEPS: list[SeedStep] = [seed_users, seed_talent, seed_transactions, seed_featured]
 
 
 def _key(*parts: str) -> str:

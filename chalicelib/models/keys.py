@@ -103,7 +103,7 @@ def media_id_from_object_key(object_key: str) -> str | None:
     return object_key[len(UPLOAD_PREFIX) :] or None
 
 
-# A talent's calendar: explicit days (`<date>#A`) and booked-day guards (`<date>#B#...`)
+# A talent's calendar: explicit days (`<date>#A`) and booked-day guards (`<date>#B`)
 # sort together by date, so one range Query returns a window of both.
 def calendar_pk(talent_id: str) -> str:
     return f"CAL#{talent_id}"

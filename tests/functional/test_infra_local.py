@@ -174,18 +174,22 @@ def test_bucket_is_private_encrypted_and_accepts_browser_uploads(
     assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
 
 
-def test_marketplace_events_reach_the_notifications_queue(
+def test_notification_requests_reach_the_notifications_queue(
     resources: LocalResources, aws: Any
 ) -> None:
     marker = str(uuid.uuid4())
     entries = [
         {
             "Source": source,
-            "DetailType": "test.event",
-            "Detail": json.dumps({"marker": marker, "source": source}),
+            "DetailType": detail_type,
+            "Detail": json.dumps({"marker": marker, "source": source, "type": detail_type}),
             "EventBusName": resources.bus_name,
         }
-        for source in ("other.service", "marketplace.test")
+        for source, detail_type in (
+            ("other.service", "notification.requested"),
+            ("marketplace.test", "process.transition"),
+            ("marketplace.test", "notification.requested"),
+        )
     ]
     result = aws("events").put_events(Entries=entries)
     assert result["FailedEntryCount"] == 0
@@ -194,9 +198,15 @@ def test_marketplace_events_reach_the_notifications_queue(
         return body.get("detail", {}).get("marker") == marker
 
     body = wait_for_message(aws("sqs"), resources.queue_urls["notifications"], is_ours)
-    # The rule matches on the source prefix: only the marketplace event is delivered.
-    assert body["source"] == "marketplace.test"
-    assert body["detail-type"] == "test.event"
+    # The rule matches the source prefix and the detail type: only the marketplace's
+    # notification request is delivered (other domain events have no handler there).
+    assert (body["source"], body["detail-type"]) == ("marketplace.test", "notification.requested")
+    again = (
+        aws("sqs")
+        .receive_message(QueueUrl=resources.queue_urls["notifications"], WaitTimeSeconds=1)
+        .get("Messages", [])
+    )
+    assert not [m for m in again if is_ours(json.loads(m["Body"]))]
 
 
 def test_a_poison_message_ends_in_the_dlq(resources: LocalResources, aws: Any) -> None:

@@ -1,0 +1,1 @@
+"""Payment providers: one interface (`base.PaymentProvider`), one package per provider."""

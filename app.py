@@ -13,6 +13,7 @@ from chalicelib.handlers import (
     jobs,
     me,
     media,
+    payments,
     processes,
     saved,
     search,
@@ -45,6 +46,7 @@ for blueprint_module in (
     jobs,
     job_templates,
     subjects,
+    payments,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -56,6 +58,8 @@ def _event_dict(event: Any) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=QUEUE_NAMES["webhooks"], batch_size=10, name="webhooks_worker")
 def webhooks_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import webhooks as _webhooks  # noqa: F401 - registers the processor
+
     return sqs.process_batch(_event_dict(event), event.context, queues.webhooks.handle_record)
 
 

@@ -29,6 +29,8 @@ class Settings:
     service_name: str = "marketplace"
     tracing_enabled: bool = False
     metrics_enabled: bool = True
+    platform_fee_bps: int = 1000
+    public_api_url: str = "http://127.0.0.1:8000"
 
     @property
     def is_local(self) -> bool:
@@ -73,6 +75,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         service_name=env.get("POWERTOOLS_SERVICE_NAME", "marketplace"),
         tracing_enabled=_flag(env.get("TRACING_ENABLED"), False),
         metrics_enabled=not _flag(env.get("POWERTOOLS_METRICS_DISABLED"), False),
+        platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
+        public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
     )
 
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from devstack.sandbox.providers import provider_env
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -124,6 +126,9 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "API_URL": config.api_url,
         "SANDBOX_URL": config.sandbox_url,
+        # Providers call back the API here; every provider's base URL is the sandbox's.
+        "PUBLIC_API_URL": config.api_url,
+        **provider_env(config.sandbox_url),
     }
     env.update(resources_env)
     return env

@@ -99,7 +99,10 @@ BOOKING_V1 = Process(
             {"accepted"},
             "confirmed",
             {"system"},
-            params=(Param("payment_id", "string"),),
+            params=(
+                Param("payment_id", "string"),
+                Param("provider", "string"),
+            ),
             effects=("claim_day", "post_escrow"),
         ),
         # The day was confirmed for another booking first: the payment is refunded in full.
@@ -108,7 +111,10 @@ BOOKING_V1 = Process(
             {"accepted"},
             "cancelled",
             {"system"},
-            params=(Param("payment_id", "string"),),
+            params=(
+                Param("payment_id", "string"),
+                Param("provider", "string"),
+            ),
             effects=("refund_in_full",),
         ),
         # The balance after a deposit: the booking stays confirmed, its balance timers go.
@@ -117,7 +123,10 @@ BOOKING_V1 = Process(
             {"confirmed"},
             "confirmed",
             {"system"},
-            params=(Param("payment_id", "string"),),
+            params=(
+                Param("payment_id", "string"),
+                Param("provider", "string"),
+            ),
             guards=("balance_unpaid",),
             effects=("post_balance",),
         ),
@@ -208,7 +217,10 @@ MILESTONE_V1 = Process(
             {"funding_required"},
             "funded",
             {"system"},
-            params=(Param("payment_id", "string"),),
+            params=(
+                Param("payment_id", "string"),
+                Param("provider", "string"),
+            ),
             guards=("contract_active",),
             effects=("post_escrow",),
         ),

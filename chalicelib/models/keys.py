@@ -223,3 +223,51 @@ def job_invite_sk(talent_id: str) -> str:
 
 def job_proposer_sk(talent_id: str) -> str:
     return f"PROPOSER#{talent_id}"
+
+
+# The ledger: entries by their (deterministic) id; per account, its balance per currency
+# and its postings by time.
+def ledger_entry_pk(entry_id: str) -> str:
+    return f"LEDGER#{entry_id}"
+
+
+LEDGER_ENTRY_SK = "ENTRY"
+LEDGER_BALANCE_PREFIX = "BALANCE#"
+
+
+def ledger_account_pk(account: str) -> str:
+    return f"ACCOUNT#{account}"
+
+
+def ledger_balance_sk(currency: str) -> str:
+    return f"{LEDGER_BALANCE_PREFIX}{currency}"
+
+
+def ledger_posting_sk(at_iso: str, entry_id: str, currency: str) -> str:
+    return f"POSTING#{at_iso}#{entry_id}#{currency}"
+
+
+# Payments: by our id; by the provider's reference (webhooks name only that).
+def payment_pk(payment_id: str) -> str:
+    return f"PAYMENT#{payment_id}"
+
+
+PAYMENT_SK = "PAYMENT"
+
+
+def payment_by_ref_pk(provider: str, provider_ref: str) -> str:
+    return f"PAYREF#{provider}#{provider_ref}"
+
+
+PAYMENT_REF_SK = "REF"
+
+
+def payments_of_subject_gsi1pk(subject_type: str, subject_id: str) -> str:
+    return f"{subject_type.upper()}#{subject_id}#PAYMENTS"
+
+
+def webhook_pk(webhook_id: str) -> str:
+    return f"WEBHOOK#{webhook_id}"
+
+
+WEBHOOK_SK = "WEBHOOK"

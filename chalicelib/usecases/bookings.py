@@ -3,6 +3,7 @@ moves only through the booking process (chalicelib.domain.processes.BOOKING_V1).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,11 +14,11 @@ from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.models import calendar, keys, search_outbox, subjects, talent
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
+from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.usecases import transitions
 from chalicelib.usecases.effects import local_days
 from chalicelib.usecases.transitions import Caller
-from chalicelib.usecases.writes import TransactionConflictError, Writes
 
 # A request needs some notice: the talent must have time to answer.
 MIN_NOTICE = timedelta(hours=2)
@@ -170,14 +171,27 @@ def mine(
     )
 
 
-def confirm_payment(booking_id: str, payment_id: str | None = None) -> transitions.Outcome:
-    """The system's `payment_succeeded` (the payments capability calls this). When another
-    booking confirmed the day first, the booking is cancelled as `slot_taken` instead."""
+def confirm_payment(
+    booking_id: str,
+    payment_id: str | None = None,
+    *,
+    provider: str | None = None,
+    extra: Callable[[Writes], None] | None = None,
+) -> transitions.Outcome:
+    """The system's `payment_succeeded` (a provider's webhook, through the payments
+    processor). When another booking confirmed the day first, the booking is cancelled as
+    `slot_taken` instead, and what was paid is owed back in full."""
     before = subjects.require("booking", booking_id)
-    params = {"payment_id": payment_id} if payment_id else {}
+    params = {
+        name: value
+        for name, value in (("payment_id", payment_id), ("provider", provider))
+        if value is not None
+    }
     try:
-        return transitions.apply_to(before, "payment_succeeded", transitions.SYSTEM, params)
+        return transitions.apply_to(
+            before, "payment_succeeded", transitions.SYSTEM, params, extra=extra
+        )
     except TransactionConflictError as conflict:
         if conflict.labels != ["day"]:
             raise
-    return transitions.apply_to(before, "slot_taken", transitions.SYSTEM, params)
+    return transitions.apply_to(before, "slot_taken", transitions.SYSTEM, params, extra=extra)

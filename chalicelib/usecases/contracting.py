@@ -14,10 +14,10 @@ from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, Vali
 from chalicelib.models import jobs, keys, subjects, timers
 from chalicelib.models import talent as talent_store
 from chalicelib.models.subjects import Subject
+from chalicelib.models.writes import Writes
 from chalicelib.schemas.transactions import JobCreate, JobSearchQuery, ProposalCreate
 from chalicelib.usecases import transitions
 from chalicelib.usecases.transitions import Caller, Change, effect
-from chalicelib.usecases.writes import Writes
 
 # A search reads at most this many jobs per page, whatever the filters (bounded cost).
 _MAX_EXAMINED = 200

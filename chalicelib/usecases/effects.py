@@ -1,7 +1,7 @@
 """The guards and effects the process definitions name, for bookings, milestones and
 contracts. Each adds actions to the transition's one transaction or edits the subject's
-data; none reads anything. Money effects record what is owed on the subject; the ledger
-postings that move it are the payments capability's."""
+data; none reads anything. Money effects record what moved on the subject and post the
+balanced ledger entry for it in the same transaction (docs/ledger.md)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from datetime import date, datetime
 from typing import Any
 
 from chalicelib.domain import cancellation
+from chalicelib.domain import ledger as books
 from chalicelib.errors import ValidationError
 from chalicelib.models import keys, search_outbox, subjects, talent
+from chalicelib.models import ledger as ledger_store
 from chalicelib.models.calendar import BookedDayItem
 from chalicelib.models.subjects import Subject
+from chalicelib.models.writes import delete, save
+from chalicelib.settings import get_settings
 from chalicelib.usecases.transitions import Change, effect, guard, subject_hook
-from chalicelib.usecases.writes import delete, save
 
 
 @guard("started", "the booking has not started yet")
@@ -141,12 +144,49 @@ def amount_due_now(subject: Subject) -> dict[str, Any]:
 
 @effect("post_escrow")
 def _post_escrow(change: Change) -> None:
-    paid = (
-        amount_due_now(change.before)
-        if change.before.type == "booking"
-        else dict(change.data["amount"])
-    )
+    before = change.before
+    paid = amount_due_now(before) if before.type == "booking" else dict(change.data["amount"])
+    provider = str(change.params.get("provider") or "direct")
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
+    change.data["provider"] = provider
+    _post(
+        change,
+        books.payment_received(
+            _entry_id(change, "received"),
+            provider,
+            books.escrow(before.type, before.id),
+            int(paid["amount"]),
+            paid["currency"],
+        ),
+    )
+
+
+def _entry_id(change: Change, what: str) -> str:
+    # One entry per transition of a subject: a retried transition cannot post twice.
+    return f"{change.before.type}-{change.before.id}-v{change.before.version + 1}-{what}"
+
+
+def _post(change: Change, entry: books.Entry | None) -> None:
+    if entry is not None:
+        ledger_store.post_in(change.writes, entry)
+
+
+def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
+    before = change.before
+    _post(
+        change,
+        books.settle(
+            _entry_id(change, "settled"),
+            escrow_account=books.escrow(before.type, before.id),
+            currency=_currency(change),
+            to_talent=to_talent,
+            to_customer=to_customer,
+            talent_id=before.talent_id,
+            customer_id=before.customer_id,
+            fee_bps=get_settings().platform_fee_bps,
+            memo=memo,
+        ),
+    )
 
 
 def _paid(change: Change) -> int:
@@ -176,6 +216,13 @@ def _refund_by_policy(change: Change) -> None:
         "percent": refund.percent,
         "rule": refund.rule,
     }
+    # What the policy does not refund is the talent's, as if delivered.
+    _settle(
+        change,
+        to_talent=_paid(change) - refund.amount,
+        to_customer=refund.amount,
+        memo=f"cancelled: {refund.rule}",
+    )
 
 
 @effect("refund_in_full")
@@ -190,6 +237,18 @@ def _refund_in_full(change: Change) -> None:
         "percent": 100,
         "rule": "the day was confirmed for another booking",
     }
+    provider = str(change.params.get("provider") or "direct")
+    change.data["provider"] = provider
+    _post(
+        change,
+        books.received_and_owed_back(
+            _entry_id(change, "owed-back"),
+            provider,
+            change.before.customer_id,
+            int(paid["amount"]),
+            paid["currency"],
+        ),
+    )
 
 
 @effect("post_balance")
@@ -199,11 +258,23 @@ def _post_balance(change: Change) -> None:
     change.data["paid"] = {**paid, "amount": int(paid["amount"]) + balance}
     change.data["balance_paid"] = True
     change.data["balance_payment_id"] = change.params.get("payment_id")
+    before = change.before
+    _post(
+        change,
+        books.payment_received(
+            _entry_id(change, "balance"),
+            str(change.params.get("provider") or change.data.get("provider") or "direct"),
+            books.escrow(before.type, before.id),
+            balance,
+            paid["currency"],
+        ),
+    )
 
 
 @effect("release_escrow")
 def _release_escrow(change: Change) -> None:
     change.data["released"] = {"amount": _paid(change), "currency": _currency(change)}
+    _settle(change, to_talent=_paid(change), to_customer=0, memo="released to the talent")
 
 
 @effect("settle_dispute")
@@ -224,6 +295,12 @@ def _settle_dispute(change: Change) -> None:
         "currency": _currency(change),
         "note": change.params.get("note"),
     }
+    _settle(
+        change,
+        to_talent=paid - (refund or 0),
+        to_customer=refund or 0,
+        memo=f"dispute resolved: {decision}",
+    )
 
 
 @effect("count_revision")

@@ -20,7 +20,7 @@ from chalicelib.domain import processes
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
 from chalicelib.models import keys, outbox, subjects, timers
 from chalicelib.models.subjects import Event, Subject
-from chalicelib.usecases.writes import Writes, delete, save
+from chalicelib.models.writes import Writes, delete, save
 
 TRANSITION_TIMER = "process.transition"
 REMINDER_TIMER = "process.reminder"
@@ -276,6 +276,7 @@ def prepare(
     params: Mapping[str, Any],
     *,
     consumed_timer: str | None = None,
+    extra: Callable[[Writes], None] | None = None,
 ) -> tuple[Change, Subject, Event]:
     _load_definitions()
     now = clock.now()
@@ -309,6 +310,8 @@ def prepare(
         after, name, actor=actor, caller=caller, params=decision.params, source=before.state
     )
     record(after, event, change.writes)
+    if extra is not None:
+        extra(change.writes)  # e.g. the payment that caused it leaves `pending`, once
     return change, after, event
 
 
@@ -345,9 +348,12 @@ def apply(
     *,
     dry_run: bool = False,
     consumed_timer: str | None = None,
+    extra: Callable[[Writes], None] | None = None,
 ) -> Outcome:
     before = subjects.require(subject_type, subject_id)
-    return apply_to(before, name, caller, params, dry_run=dry_run, consumed_timer=consumed_timer)
+    return apply_to(
+        before, name, caller, params, dry_run=dry_run, consumed_timer=consumed_timer, extra=extra
+    )
 
 
 def apply_to(
@@ -358,9 +364,10 @@ def apply_to(
     *,
     dry_run: bool = False,
     consumed_timer: str | None = None,
+    extra: Callable[[Writes], None] | None = None,
 ) -> Outcome:
     change, after, event = prepare(
-        before, name, caller, params or {}, consumed_timer=consumed_timer
+        before, name, caller, params or {}, consumed_timer=consumed_timer, extra=extra
     )
     if dry_run:
         return Outcome(after, event, dry_run=True)

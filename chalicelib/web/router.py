@@ -52,6 +52,14 @@ class Reply:
     headers: Headers = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class RawBody:
+    """A body that is not JSON (a payment provider may expect the plain text `SUCCESS`)."""
+
+    text: str
+    content_type: str = "text/plain; charset=utf-8"
+
+
 class RequestContext:
     def __init__(self, blueprint: Blueprint, spec: RouteSpec) -> None:
         self._request = blueprint.current_request
@@ -133,6 +141,9 @@ def _to_response(spec: RouteSpec, result: Any) -> Response:
     headers.update(reply.headers)
     if status == 204:
         return Response(body="", status_code=204, headers=reply.headers)
+    if isinstance(body, RawBody):
+        headers["Content-Type"] = body.content_type
+        return Response(body=body.text, status_code=status, headers=headers)
     return Response(
         body=json.dumps(body, separators=(",", ":")), status_code=status, headers=headers
     )

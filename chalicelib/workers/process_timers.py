@@ -14,9 +14,9 @@ from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.models import keys, outbox, subjects, timers
 from chalicelib.models import user as users
 from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.writes import Writes, save
 from chalicelib.settings import get_settings
 from chalicelib.usecases import transitions
-from chalicelib.usecases.writes import Writes, save
 from chalicelib.workers.timers import register
 
 EVENT_SOURCE = "marketplace.transactions"

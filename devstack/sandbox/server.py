@@ -1,5 +1,5 @@
-"""The sandbox HTTP server. Each route module contributes routes through `register`;
-the payment providers' simulated APIs join `ROUTE_MODULES` as they are built."""
+"""The sandbox HTTP server. Each route module contributes routes through `register`: the
+developer's levers (dev_routes) and each payment provider's simulated API (providers/)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from devstack import console
-from devstack.sandbox import dev_routes
+from devstack.sandbox import dev_routes, providers
 from devstack.sandbox.context import SandboxContext
 from devstack.sandbox.http import HttpError, Request, Response, Router, envelope
 
 RouteModule = Callable[[Router, SandboxContext], None]
-ROUTE_MODULES: tuple[RouteModule, ...] = (dev_routes.register,)
+ROUTE_MODULES: tuple[RouteModule, ...] = (dev_routes.register, *providers.route_modules())
 MAX_BODY_BYTES = 1_048_576
 SHUTDOWN_POLL_SECONDS = 0.1  # how soon serve_forever notices shutdown()
 _QUIET_PATHS = frozenset({"/dev/health", "/.well-known/jwks.json"})

@@ -1,0 +1,126 @@
+"""Payments, provider webhooks, balances and the trial balance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.payments import PaymentCreate, PaymentOut
+from chalicelib.web.router import Api, RawBody, Reply, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.models import ledger as ledger_store
+    from chalicelib.payments import registry
+    from chalicelib.usecases import payments, webhooks_intake
+else:
+    ledger_store = lazy_import("chalicelib.models.ledger")
+    registry = lazy_import("chalicelib.payments.registry")
+    payments = lazy_import("chalicelib.usecases.payments")
+    webhooks_intake = lazy_import("chalicelib.usecases.webhooks_intake")
+
+api = Api(__name__, tag="payments")
+
+
+@api.get("/v1/payments/providers", summary="Enabled providers and their currencies", auth="public")
+def list_providers(ctx: RequestContext) -> dict[str, Any]:
+    items = []
+    for name in registry.enabled():
+        capabilities = registry.get(name).capabilities
+        items.append(
+            {
+                "name": name,
+                "currencies": sorted(capabilities.currencies),
+                "refunds": capabilities.refund,
+                "partial_refunds": capabilities.partial_refund,
+            }
+        )
+    return {"items": items}
+
+
+@api.post(
+    "/v1/payments",
+    summary="Pay for a booking (accepted) or a milestone (funding_required): the payer only",
+    body=PaymentCreate,
+    response=PaymentOut,
+    status=201,
+    errors=(400, 403, 404, 409, 502),
+)
+def create_payment(ctx: RequestContext) -> dict[str, Any]:
+    body: PaymentCreate = ctx.body
+    payment = payments.create(
+        ctx.principal,
+        body.subject.type,
+        body.subject.id,
+        body.provider,
+        return_url=body.return_url,
+        idempotency_key=ctx.header("idempotency-key"),
+    )
+    return payments.to_json(payment)
+
+
+@api.get(
+    "/v1/payments/{payment_id}",
+    summary="A payment (payer, payee, admin); a pending one is re-checked with its provider",
+    response=PaymentOut,
+    errors=(404, 502),
+)
+def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
+    payment = payments.visible(payment_id, ctx.principal)
+    return payments.to_json(payments.refresh(payment))
+
+
+@api.post(
+    "/v1/payments/webhook/{provider}",
+    summary="A provider's callback: authenticated where possible, stored, queued, answered",
+    auth="public",
+    errors=(400, 404),
+)
+def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
+    headers = dict(ctx._request.headers.items())
+    answer = webhooks_intake.receive(provider, headers, ctx.raw_body)
+    if isinstance(answer, str):
+        return Reply(RawBody(answer))
+    return Reply(answer)
+
+
+@api.get("/v1/me/balance", summary="What the platform owes me as a talent, per currency")
+def my_balance(ctx: RequestContext) -> dict[str, Any]:
+    talent_id = ctx.principal.user.talent_id
+    if talent_id is None:
+        return {"items": []}
+    from chalicelib.domain import ledger
+
+    balances = ledger_store.balances_of(ledger.talent_available(talent_id))
+    transit = {
+        b.currency: b.balance for b in ledger_store.balances_of(ledger.in_transit(talent_id))
+    }
+    return {
+        "items": [
+            {
+                "currency": b.currency,
+                "available": b.balance,
+                "pending": 0,
+                "in_transit": transit.get(b.currency, 0),
+            }
+            for b in balances
+        ]
+    }
+
+
+@api.get(
+    "/v1/admin/ledger/trial-balance",
+    summary="Every account's balance; the total per currency is zero",
+    auth="admin",
+)
+def trial_balance(ctx: RequestContext) -> dict[str, Any]:
+    balances = ledger_store.all_balances()
+    totals: dict[str, int] = {}
+    for balance in balances:
+        totals[balance.currency] = totals.get(balance.currency, 0) + balance.balance
+    return {
+        "accounts": [
+            {"account": b.account, "currency": b.currency, "balance": b.balance} for b in balances
+        ],
+        "totals": totals,
+        "balanced": all(total == 0 for total in totals.values()),
+    }

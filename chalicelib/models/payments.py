@@ -1,0 +1,238 @@
+"""Payments (one per attempt to pay for a booking or milestone) and the raw webhooks that
+report on them. A payment is found by our id, or by its provider's reference (webhooks
+name only that) through a small pointer item written with it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib import clock
+from chalicelib.errors import NotFoundError
+from chalicelib.models import keys
+from chalicelib.models.base import Item
+from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.writes import Writes, save
+
+OPEN_STATES = frozenset({"creating", "pending"})
+
+
+class PaymentItem(Item, discriminator="payment"):
+    payment_id = UnicodeAttribute()
+    subject_type = UnicodeAttribute()
+    subject_id = UnicodeAttribute()
+    payer_user_id = UnicodeAttribute()
+    talent_id = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    order_ref = UnicodeAttribute()
+    provider_ref = UnicodeAttribute(null=True)
+    amount = NumberAttribute()
+    currency = UnicodeAttribute()
+    state = UnicodeAttribute()
+    action = JSONAttribute(null=True)
+    failure = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+
+
+class PaymentRefItem(Item, discriminator="payment_ref"):
+    payment_id = UnicodeAttribute()
+
+
+class WebhookItem(Item, discriminator="webhook"):
+    webhook_id = UnicodeAttribute()
+    provider = UnicodeAttribute()
+    provider_ref = UnicodeAttribute(null=True)
+    event_id = UnicodeAttribute(null=True)
+    headers = JSONAttribute()
+    body = UnicodeAttribute()
+    state = UnicodeAttribute()  # received, processed, unmatched, failed
+    note = UnicodeAttribute(null=True)
+    received_at = UTCDateTimeAttribute()
+
+
+@dataclass(frozen=True)
+class Payment:
+    id: str
+    subject_type: str
+    subject_id: str
+    payer_user_id: str
+    talent_id: str
+    provider: str
+    order_ref: str
+    provider_ref: str | None
+    amount: int
+    currency: str
+    state: str
+    action: dict[str, Any] | None
+    failure: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _to_payment(item: PaymentItem) -> Payment:
+    return Payment(
+        id=item.payment_id,
+        subject_type=item.subject_type,
+        subject_id=item.subject_id,
+        payer_user_id=item.payer_user_id,
+        talent_id=item.talent_id,
+        provider=item.provider,
+        order_ref=item.order_ref,
+        provider_ref=item.provider_ref,
+        amount=int(item.amount),
+        currency=item.currency,
+        state=item.state,
+        action=item.action,
+        failure=item.failure,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def start(payment: Payment) -> None:
+    """Recorded before the provider is asked, so that nothing it creates goes unrecorded."""
+    item = PaymentItem(
+        keys.payment_pk(payment.id),
+        keys.PAYMENT_SK,
+        payment_id=payment.id,
+        subject_type=payment.subject_type,
+        subject_id=payment.subject_id,
+        payer_user_id=payment.payer_user_id,
+        talent_id=payment.talent_id,
+        provider=payment.provider,
+        order_ref=payment.order_ref,
+        amount=payment.amount,
+        currency=payment.currency,
+        state="creating",
+        created_at=payment.created_at,
+        updated_at=payment.updated_at,
+        gsi1pk=keys.payments_of_subject_gsi1pk(payment.subject_type, payment.subject_id),
+        gsi1sk=f"{clock.to_rfc3339(payment.created_at)}#{payment.id}",
+    )
+    with conflict_on_condition_failure("payment already exists"):
+        item.save(condition=PaymentItem.pk.does_not_exist())
+
+
+def opened(payment_id: str, provider: str, provider_ref: str, action: dict[str, Any]) -> None:
+    """The provider created it: pending, findable by its reference."""
+    writes = Writes()
+    item = PaymentItem(keys.payment_pk(payment_id), keys.PAYMENT_SK)
+    writes.add(
+        (item.pk, item.sk),
+        "payment",
+        lambda t: t.update(
+            item,
+            actions=[
+                PaymentItem.state.set("pending"),
+                PaymentItem.provider_ref.set(provider_ref),
+                PaymentItem.action.set(action),
+                PaymentItem.updated_at.set(clock.now()),
+            ],
+            condition=PaymentItem.state == "creating",
+        ),
+    )
+    pointer = PaymentRefItem(
+        keys.payment_by_ref_pk(provider, provider_ref), keys.PAYMENT_REF_SK, payment_id=payment_id
+    )
+    writes.add((pointer.pk, pointer.sk), "ref", save(pointer, PaymentRefItem.pk.does_not_exist()))
+    writes.commit("the payment changed meanwhile")
+
+
+def failed_to_open(payment_id: str, reason: str) -> None:
+    item = PaymentItem(keys.payment_pk(payment_id), keys.PAYMENT_SK)
+    with conflict_on_condition_failure("the payment changed meanwhile"):
+        item.update(
+            actions=[
+                PaymentItem.state.set("failed"),
+                PaymentItem.failure.set(reason[:500]),
+                PaymentItem.updated_at.set(clock.now()),
+            ],
+            condition=PaymentItem.state == "creating",
+        )
+
+
+def move_in(writes: Writes, payment: Payment, state: str, *, failure: str | None = None) -> None:
+    """In the transaction of its effect: the payment leaves `pending` once."""
+    item = PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK)
+    actions: list[Any] = [PaymentItem.state.set(state), PaymentItem.updated_at.set(clock.now())]
+    if failure:
+        actions.append(PaymentItem.failure.set(failure[:500]))
+    writes.add(
+        (item.pk, item.sk),
+        "payment",
+        lambda t: t.update(item, actions=actions, condition=PaymentItem.state == payment.state),
+    )
+
+
+def get(payment_id: str) -> Payment | None:
+    try:
+        return _to_payment(PaymentItem.get(keys.payment_pk(payment_id), keys.PAYMENT_SK))
+    except DoesNotExist:
+        return None
+
+
+def require(payment_id: str) -> Payment:
+    payment = get(payment_id)
+    if payment is None:
+        raise NotFoundError("payment not found")
+    return payment
+
+
+def find_by_ref(provider: str, provider_ref: str) -> Payment | None:
+    try:
+        pointer = PaymentRefItem.get(
+            keys.payment_by_ref_pk(provider, provider_ref), keys.PAYMENT_REF_SK
+        )
+    except DoesNotExist:
+        return None
+    return get(pointer.payment_id)
+
+
+def record_webhook(
+    webhook_id: str,
+    provider: str,
+    *,
+    provider_ref: str | None,
+    event_id: str | None,
+    headers: dict[str, str],
+    body: str,
+) -> None:
+    WebhookItem(
+        keys.webhook_pk(webhook_id),
+        keys.WEBHOOK_SK,
+        webhook_id=webhook_id,
+        provider=provider,
+        provider_ref=provider_ref,
+        event_id=event_id,
+        headers=headers,
+        body=body,
+        state="received",
+        received_at=clock.now(),
+        gsi1pk=f"WEBHOOKS#{provider}",
+        gsi1sk=f"{clock.to_rfc3339(clock.now())}#{webhook_id}",
+    ).save()
+
+
+def get_webhook(webhook_id: str) -> WebhookItem | None:
+    try:
+        return WebhookItem.get(keys.webhook_pk(webhook_id), keys.WEBHOOK_SK)
+    except DoesNotExist:
+        return None
+
+
+def mark_webhook(webhook_id: str, state: str, note: str | None = None) -> None:
+    item = WebhookItem(keys.webhook_pk(webhook_id), keys.WEBHOOK_SK)
+    actions: list[Any] = [WebhookItem.state.set(state)]
+    if note:
+        actions.append(WebhookItem.note.set(note[:500]))
+    item.update(actions=actions, condition=WebhookItem.pk.exists())

@@ -1,0 +1,209 @@
+"""Paying for a booking or a milestone, and acting on what providers report.
+
+The amount always comes from the subject, never from the client. A provider's word is
+never taken from a callback's body: the status is read back from the provider, and only
+then does the subject take `payment_succeeded`, with the payment leaving `pending` and
+the ledger entry in the same transaction (so it happens once, however often the provider
+calls)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from typing import Any
+
+from chalicelib import clock, ids
+from chalicelib.auth.principal import Principal
+from chalicelib.domain import ledger as books
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
+from chalicelib.models import ledger as ledger_store
+from chalicelib.models import payments as store
+from chalicelib.models import subjects
+from chalicelib.models.writes import Writes
+from chalicelib.payments import registry
+from chalicelib.payments.base import Order, PaymentError, ProviderStatus
+from chalicelib.settings import get_settings
+from chalicelib.usecases import bookings, transitions
+from chalicelib.usecases.effects import amount_due_now
+
+_PAYABLE_STATE = {"booking": "accepted", "milestone": "funding_required"}
+_FINAL_FROM_PROVIDER = {"failed", "cancelled", "expired"}
+
+
+def _amount_of(subject: subjects.Subject) -> dict[str, Any]:
+    if subject.type == "booking":
+        return amount_due_now(subject)
+    return dict(subject.data["amount"])
+
+
+def _order_ref(payer_id: str, idempotency_key: str | None, payment_id: str) -> str:
+    """Deterministic per request: a retried request (same Idempotency-Key) names the same
+    order at providers that deduplicate on it. 24 alphanumerics fit FastPay's 8-32."""
+    seed = f"{payer_id}|{idempotency_key}" if idempotency_key else payment_id
+    return hashlib.sha256(seed.encode()).hexdigest()[:24]
+
+
+def create(
+    principal: Principal,
+    subject_type: str,
+    subject_id: str,
+    provider_name: str,
+    *,
+    return_url: str | None,
+    idempotency_key: str | None,
+) -> store.Payment:
+    subject = subjects.require(subject_type, subject_id)
+    caller = transitions.Caller(principal)
+    roles = caller.require_party(subject)
+    if "customer" not in roles:
+        raise ForbiddenError(f"only the {subject_type}'s customer pays for it")
+    if subject.state != _PAYABLE_STATE[subject_type]:
+        raise ConflictError(
+            f"a {subject_type} that is {subject.state} takes no payment", {"state": subject.state}
+        )
+    provider = registry.get(provider_name)
+    amount = _amount_of(subject)
+    if amount["currency"] not in provider.capabilities.currencies:
+        raise ValidationError(f"{provider_name} does not take {amount['currency']}")
+    now = clock.now()
+    payment_id = ids.new_id()
+    payment = store.Payment(
+        id=payment_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        payer_user_id=principal.user_id,
+        talent_id=subject.talent_id,
+        provider=provider_name,
+        order_ref=_order_ref(principal.user_id, idempotency_key, payment_id),
+        provider_ref=None,
+        amount=int(amount["amount"]),
+        currency=amount["currency"],
+        state="creating",
+        action=None,
+        failure=None,
+        created_at=now,
+        updated_at=now,
+    )
+    store.start(payment)
+    order = Order(
+        payment_id=payment_id,
+        order_ref=payment.order_ref,
+        amount=payment.amount,
+        currency=payment.currency,
+        description=f"{subject_type} {subject_id}"[:50],
+        callback_url=f"{get_settings().public_api_url}/v1/payments/webhook/{provider_name}",
+        return_url=return_url,
+        transfer_group=subject.data.get("contract_id") or subject_id,
+    )
+    try:
+        created = provider.create_payment(order)
+    except PaymentError as error:
+        store.failed_to_open(payment_id, error.message)
+        raise
+    action = {k: v for k, v in asdict(created.action).items() if v is not None}
+    if created.action.expires_at is not None:
+        action["expires_at"] = clock.to_rfc3339(created.action.expires_at)
+    store.opened(payment_id, provider_name, created.provider_ref, action)
+    return store.require(payment_id)
+
+
+def visible(payment_id: str, principal: Principal) -> store.Payment:
+    payment = store.require(payment_id)
+    talent_id = principal.user.talent_id
+    if not (
+        principal.user_id == payment.payer_user_id
+        or (talent_id is not None and talent_id == payment.talent_id)
+        or principal.is_admin
+    ):
+        raise NotFoundError("payment not found")
+    return payment
+
+
+def refresh(payment: store.Payment) -> store.Payment:
+    """A pending payment re-checked with its provider, and acted on."""
+    if payment.state != "pending" or payment.provider_ref is None:
+        return payment
+    provider = registry.get(payment.provider)
+    status = provider.get_status(payment.provider_ref, order_ref=payment.order_ref)
+    apply_status(payment, status)
+    return store.require(payment.id)
+
+
+def apply_status(payment: store.Payment, status: ProviderStatus) -> None:
+    if payment.state != "pending":
+        return  # settled before: a repeated report has no second effect
+    if status.state == "succeeded":
+        _succeeded(payment, status)
+    elif status.state in _FINAL_FROM_PROVIDER:
+        writes = Writes()
+        store.move_in(writes, payment, status.state)
+        try:
+            writes.commit("the payment changed meanwhile")
+        except ConflictError:
+            return
+
+
+def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
+    if status.amount is not None and status.amount < payment.amount:
+        raise PaymentError(
+            payment.provider, f"paid {status.amount}, expected {payment.amount}", retryable=False
+        )
+
+    def mark(writes: Writes) -> None:
+        store.move_in(writes, payment, "succeeded")
+
+    try:
+        if payment.subject_type == "booking":
+            bookings.confirm_payment(
+                payment.subject_id, payment.id, provider=payment.provider, extra=mark
+            )
+        else:
+            transitions.apply(
+                payment.subject_type,
+                payment.subject_id,
+                "payment_succeeded",
+                transitions.SYSTEM,
+                {"payment_id": payment.id, "provider": payment.provider},
+                extra=mark,
+            )
+    except ConflictError:
+        current = store.require(payment.id)
+        if current.state != "pending":
+            return  # another delivery of the same news won
+        _owed_back(current)
+
+
+def _owed_back(payment: store.Payment) -> None:
+    """Money arrived for a subject that can no longer take it (expired, cancelled): it is
+    all owed back to the customer, to be refunded through the provider."""
+    writes = Writes()
+    store.move_in(writes, payment, "refund_pending", failure="the subject could not take it")
+    ledger_store.post_in(
+        writes,
+        books.received_and_owed_back(
+            f"payment-{payment.id}-owed-back",
+            payment.provider,
+            payment.payer_user_id,
+            payment.amount,
+            payment.currency,
+        ),
+    )
+    try:
+        writes.commit("the payment changed meanwhile")
+    except ConflictError:
+        return
+
+
+def to_json(payment: store.Payment) -> dict[str, Any]:
+    return {
+        "id": payment.id,
+        "state": payment.state,
+        "subject": {"type": payment.subject_type, "id": payment.subject_id},
+        "amount": {"amount": payment.amount, "currency": payment.currency},
+        "provider": payment.provider,
+        "provider_ref": payment.provider_ref,
+        "action": payment.action,
+        "failure": payment.failure,
+        "created_at": clock.to_rfc3339(payment.created_at),
+        "updated_at": clock.to_rfc3339(payment.updated_at),
+    }

@@ -1,0 +1,36 @@
+"""A provider's callback is authenticated where the provider allows, stored raw, and queued
+before it is answered: nothing a provider reports is lost, even for a payment we do not
+know. The answer is what the provider expects (NassWallet: the text SUCCESS)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from chalicelib import clients, ids
+from chalicelib.models import payments as store
+from chalicelib.payments import registry
+from chalicelib.settings import get_settings
+
+_KEPT_HEADERS = frozenset({"content-type", "stripe-signature", "x-signature", "date", "user-agent"})
+
+
+def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str | dict[str, Any]:
+    driver = registry.get(provider)
+    reference = driver.parse_callback(headers, raw_body)  # CallbackRejected: 400, nothing kept
+    webhook_id = ids.new_id()
+    store.record_webhook(
+        webhook_id,
+        provider,
+        provider_ref=reference.provider_ref,
+        event_id=reference.event_id,
+        headers={k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
+        body=base64.b64encode(raw_body).decode(),
+    )
+    clients.client("sqs").send_message(
+        QueueUrl=get_settings().queue_url("webhooks"),
+        MessageBody=json.dumps({"type": "webhook.received", "webhook_id": webhook_id}),
+    )
+    return reference.answer

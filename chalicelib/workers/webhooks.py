@@ -1,0 +1,30 @@
+"""The webhooks processor: a stored provider callback, re-checked with the provider's own
+status API, then acted on once (usecases/payments.py). A callback that names no payment we
+know is kept and flagged `unmatched`, not dropped."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.models import payments as store
+from chalicelib.usecases import payments
+from chalicelib.workers.queues import webhooks
+
+WEBHOOK_RECEIVED = "webhook.received"
+
+
+@webhooks.register(WEBHOOK_RECEIVED)
+def process_webhook(message: dict[str, Any]) -> None:
+    webhook_id = str(message["webhook_id"])
+    webhook = store.get_webhook(webhook_id)
+    if webhook is None or webhook.state != "received":
+        return  # processed by an earlier delivery of this message
+    payment = (
+        store.find_by_ref(webhook.provider, webhook.provider_ref) if webhook.provider_ref else None
+    )
+    if payment is None:
+        store.mark_webhook(webhook_id, "unmatched", "no payment has this provider reference")
+        return
+    # A failure here raises: the message is retried, then lands in the DLQ.
+    settled = payments.refresh(payment)
+    store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")

@@ -94,5 +94,6 @@ def timers_sweep(event: Any) -> dict[str, int]:
     from chalicelib.workers import process_timers as _process_timers  # noqa: F401 - registers
     from chalicelib.workers import search as _search  # noqa: F401 - registers the reindexer
     from chalicelib.workers import timers
+    from chalicelib.workers import webhooks as _webhooks  # noqa: F401 - payment rechecks
 
     return timers.sweep().as_dict()

@@ -96,7 +96,7 @@ def _snapshot_each_table_once() -> None:
             finally:
                 in_transaction.active = False
 
-    models.copy = _CopyModule(deepcopy)  # type: ignore[attr-defined]
+    models.copy = _CopyModule(deepcopy)  # type: ignore[attr-defined,assignment]
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 

@@ -304,7 +304,7 @@ def _first_free_day(context: SeedContext, talent_id: str, service_id: str) -> di
         "GET", f"/v1/talent/{talent_id}/availability?from={first}&to={last}", "customer"
     )["days"]
     day = next(d["date"] for d in days if d["available"] and not d["booked"])
-    return context.api(
+    booking: dict[str, Any] = context.api(
         "POST",
         "/v1/bookings",
         "customer",
@@ -317,6 +317,7 @@ def _first_free_day(context: SeedContext, talent_id: str, service_id: str) -> di
         },
         idempotency_key=_key("booking", talent_id, service_id),
     )
+    return booking
 
 
 def seed_transactions(context: SeedContext) -> None:

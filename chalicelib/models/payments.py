@@ -5,7 +5,7 @@ name only that) through a small pointer item written with it."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -18,7 +18,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import NotFoundError
-from chalicelib.models import keys
+from chalicelib.models import keys, timers
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -145,7 +145,20 @@ def opened(payment_id: str, provider: str, provider_ref: str, action: dict[str, 
         keys.payment_by_ref_pk(provider, provider_ref), keys.PAYMENT_REF_SK, payment_id=payment_id
     )
     writes.add((pointer.pk, pointer.sk), "ref", save(pointer, PaymentRefItem.pk.does_not_exist()))
+    check = recheck_timer(payment_id, clock.now() + RECHECK_AFTER)
+    writes.add((check.pk, check.sk), "recheck", save(check))
     writes.commit("the payment changed meanwhile")
+
+
+# Reconciliation: every pending payment is re-checked with its provider a few minutes after
+# it opened, and again until it settles or is abandoned (FastPay reports no failures, FIB
+# callbacks may never come).
+RECHECK_TIMER = "payments.recheck"
+RECHECK_AFTER = timedelta(minutes=3)
+
+
+def recheck_timer(payment_id: str, due_at: datetime) -> timers.TimerItem:
+    return timers.build(f"payment-check-{payment_id}", RECHECK_TIMER, payment_id, due_at, {})
 
 
 def failed_to_open(payment_id: str, reason: str) -> None:

@@ -8,8 +8,10 @@ calls)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import asdict
+from datetime import timedelta
 from typing import Any
 
 from chalicelib import clock, ids
@@ -27,6 +29,9 @@ from chalicelib.usecases import bookings, transitions
 from chalicelib.usecases.effects import amount_due_now
 
 _PAYABLE_STATE = {"booking": "accepted", "milestone": "funding_required"}
+# A payment nobody completed in this long is abandoned: cancelled where the provider can,
+# and marked expired (a later success is still honoured or refunded by refresh()).
+ABANDONED_AFTER = timedelta(minutes=30)
 _FINAL_FROM_PROVIDER = {"failed", "cancelled", "expired"}
 
 
@@ -92,7 +97,8 @@ def create(
         currency=payment.currency,
         description=f"{subject_type} {subject_id}"[:50],
         callback_url=f"{get_settings().public_api_url}/v1/payments/webhook/{provider_name}",
-        return_url=return_url,
+        # Providers need somewhere to send the payer back to: by default, the payment itself.
+        return_url=return_url or f"{get_settings().public_api_url}/v1/payments/{payment_id}",
         transfer_group=subject.data.get("contract_id") or subject_id,
     )
     try:
@@ -207,3 +213,27 @@ def to_json(payment: store.Payment) -> dict[str, Any]:
         "created_at": clock.to_rfc3339(payment.created_at),
         "updated_at": clock.to_rfc3339(payment.updated_at),
     }
+
+
+def reconcile(payment_id: str) -> None:
+    """The recheck timer's work: settle, expire, or look again later."""
+    payment = store.get(payment_id)
+    if payment is None or payment.state != "pending":
+        return
+    payment = refresh(payment)
+    if payment.state != "pending":
+        return
+    if clock.now() - payment.created_at < ABANDONED_AFTER:
+        store.recheck_timer(payment.id, clock.now() + store.RECHECK_AFTER).save()
+        return
+    provider = registry.get(payment.provider)
+    if provider.capabilities.cancel and payment.provider_ref:
+        # Expiring it here is what matters; the provider's own expiry follows if this fails.
+        with contextlib.suppress(PaymentError):
+            provider.cancel(payment.provider_ref)
+    writes = Writes()
+    store.move_in(writes, payment, "expired", failure="abandoned: not completed in time")
+    try:
+        writes.commit("the payment changed meanwhile")
+    except ConflictError:
+        return

@@ -1,14 +1,17 @@
 """The webhooks processor: a stored provider callback, re-checked with the provider's own
 status API, then acted on once (usecases/payments.py). A callback that names no payment we
-know is kept and flagged `unmatched`, not dropped."""
+know is kept and flagged `unmatched`, not dropped. And reconciliation: the timer that
+re-checks a pending payment until it settles or is abandoned."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from chalicelib.models import payments as store
+from chalicelib.models import timers
 from chalicelib.usecases import payments
 from chalicelib.workers.queues import webhooks
+from chalicelib.workers.timers import register as timer_handler
 
 WEBHOOK_RECEIVED = "webhook.received"
 
@@ -28,3 +31,11 @@ def process_webhook(message: dict[str, Any]) -> None:
     # A failure here raises: the message is retried, then lands in the DLQ.
     settled = payments.refresh(payment)
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
+
+
+@timer_handler(store.RECHECK_TIMER)
+def recheck_payment(timer: timers.Timer) -> None:
+    # A failure leaves the timer for the next sweep; a payment still pending re-arms it
+    # (same id, later due), which the conditional consume below then leaves alone.
+    payments.reconcile(timer.subject)
+    timers.consume_if_due_by(timer.id, timer.due_at)

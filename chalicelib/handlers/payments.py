@@ -10,10 +10,13 @@ from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
 if TYPE_CHECKING:
     from chalicelib.models import ledger as ledger_store
+    from chalicelib.models import refunds as refund_store
     from chalicelib.payments import registry
-    from chalicelib.usecases import payments, webhooks_intake
+    from chalicelib.usecases import payments, refunds, webhooks_intake
 else:
     ledger_store = lazy_import("chalicelib.models.ledger")
+    refund_store = lazy_import("chalicelib.models.refunds")
+    refunds = lazy_import("chalicelib.usecases.refunds")
     registry = lazy_import("chalicelib.payments.registry")
     payments = lazy_import("chalicelib.usecases.payments")
     webhooks_intake = lazy_import("chalicelib.usecases.webhooks_intake")
@@ -124,3 +127,35 @@ def trial_balance(ctx: RequestContext) -> dict[str, Any]:
         "totals": totals,
         "balanced": all(total == 0 for total in totals.values()),
     }
+
+
+def _refund_json(refund: refund_store.Refund) -> dict[str, Any]:
+    return {
+        "id": refund.id,
+        "customer_id": refund.customer_id,
+        "payment_id": refund.payment_id,
+        "provider": refund.provider,
+        "amount": refund.amount,
+        "currency": refund.currency,
+        "state": refund.state,
+        "note": refund.note,
+    }
+
+
+@api.get(
+    "/v1/admin/refunds",
+    summary="Refunds waiting for an admin (the provider cannot take them), oldest first",
+    auth="admin",
+)
+def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
+    return {"items": [_refund_json(r) for r in refund_store.manual()], "next_cursor": None}
+
+
+@api.post(
+    "/v1/admin/refunds/{refund_id}/settle",
+    summary="Mark a refund paid back outside the provider (the ledger records it once)",
+    auth="admin",
+    errors=(404, 409),
+)
+def settle_refund(ctx: RequestContext, refund_id: str) -> dict[str, Any]:
+    return _refund_json(refunds.settle_manually(refund_id))

@@ -271,3 +271,10 @@ def webhook_pk(webhook_id: str) -> str:
 
 
 WEBHOOK_SK = "WEBHOOK"
+
+
+def refund_pk(refund_id: str) -> str:
+    return f"REFUND#{refund_id}"
+
+
+REFUND_SK = "REFUND"

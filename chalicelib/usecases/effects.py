@@ -11,7 +11,7 @@ from typing import Any
 from chalicelib.domain import cancellation
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ValidationError
-from chalicelib.models import keys, search_outbox, subjects, talent
+from chalicelib.models import keys, refunds, search_outbox, subjects, talent
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models.calendar import BookedDayItem
 from chalicelib.models.subjects import Subject
@@ -171,8 +171,24 @@ def _post(change: Change, entry: books.Entry | None) -> None:
         ledger_store.post_in(change.writes, entry)
 
 
+def _owe_refund(change: Change, amount: int, currency: str) -> None:
+    if amount <= 0:
+        return
+    paid = change.data.get("paid") or {}
+    refunds.owe_in(
+        change.writes,
+        refund_id=_entry_id(change, "refund"),
+        customer_id=change.before.customer_id,
+        payment_id=paid.get("payment_id"),
+        provider=str(change.data.get("provider") or "direct"),
+        amount=amount,
+        currency=currency,
+    )
+
+
 def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
     before = change.before
+    _owe_refund(change, to_customer, _currency(change))
     _post(
         change,
         books.settle(
@@ -239,6 +255,7 @@ def _refund_in_full(change: Change) -> None:
     }
     provider = str(change.params.get("provider") or "direct")
     change.data["provider"] = provider
+    _owe_refund(change, int(paid["amount"]), paid["currency"])
     _post(
         change,
         books.received_and_owed_back(

@@ -20,7 +20,7 @@ from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payments as store
-from chalicelib.models import subjects
+from chalicelib.models import refunds, subjects
 from chalicelib.models.writes import Writes
 from chalicelib.payments import registry
 from chalicelib.payments.base import Order, PaymentError, ProviderStatus
@@ -183,7 +183,16 @@ def _owed_back(payment: store.Payment) -> None:
     """Money arrived for a subject that can no longer take it (expired, cancelled): it is
     all owed back to the customer, to be refunded through the provider."""
     writes = Writes()
-    store.move_in(writes, payment, "refund_pending", failure="the subject could not take it")
+    store.move_in(writes, payment, "succeeded", failure="the subject could not take it: refunded")
+    refunds.owe_in(
+        writes,
+        refund_id=f"payment-{payment.id}-refund",
+        customer_id=payment.payer_user_id,
+        payment_id=payment.id,
+        provider=payment.provider,
+        amount=payment.amount,
+        currency=payment.currency,
+    )
     ledger_store.post_in(
         writes,
         books.received_and_owed_back(

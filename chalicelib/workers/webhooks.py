@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.models import payments as store
+from chalicelib.models import refunds as refund_store
 from chalicelib.models import timers
-from chalicelib.usecases import payments
+from chalicelib.usecases import payments, refunds
 from chalicelib.workers.queues import webhooks
 from chalicelib.workers.timers import register as timer_handler
 
@@ -39,3 +40,8 @@ def recheck_payment(timer: timers.Timer) -> None:
     # (same id, later due), which the conditional consume below then leaves alone.
     payments.reconcile(timer.subject)
     timers.consume_if_due_by(timer.id, timer.due_at)
+
+
+@timer_handler(refund_store.REFUND_TIMER)
+def send_refund(timer: timers.Timer) -> None:
+    refunds.send(timer)

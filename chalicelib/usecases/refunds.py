@@ -1,0 +1,140 @@
+"""Sending the refunds customers are owed: through the provider where it can refund (in
+full, or in part where it allows), otherwise by an admin, who marks them settled. Either
+way the ledger moves `customer:<id>:refunds -> provider:<name>` once, in the transaction
+that records the refund done."""
+
+from __future__ import annotations
+
+from chalicelib import clock
+from chalicelib.domain import ledger as books
+from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib.models import keys, timers
+from chalicelib.models import ledger as ledger_store
+from chalicelib.models import payments as payment_store
+from chalicelib.models import refunds as store
+from chalicelib.models.writes import Writes, delete
+from chalicelib.payments import registry
+from chalicelib.payments.base import PaymentError
+
+
+def _refund_from(timer: timers.Timer) -> store.Refund:
+    payload = timer.payload
+    return store.Refund(
+        id=timer.id,
+        customer_id=str(payload["customer_id"]),
+        payment_id=str(payload.get("payment_id") or "") or None,
+        provider=str(payload["provider"]),
+        amount=int(payload["amount"]),
+        currency=str(payload["currency"]),
+        state="sending",
+        provider_refund_ref=None,
+        note=None,
+        created_at=clock.now(),
+    )
+
+
+def _manual_reason(refund: store.Refund, payment: payment_store.Payment | None) -> str | None:
+    """Why the provider cannot take this refund, if it cannot."""
+    if payment is None or payment.provider_ref is None:
+        return "no provider payment to refund against"
+    if refund.provider not in registry.enabled():
+        return f"{refund.provider} is not enabled"
+    capabilities = registry.get(refund.provider).capabilities
+    if not capabilities.refund:
+        return f"{refund.provider} has no refund API"
+    if refund.amount < payment.amount and not capabilities.partial_refund:
+        return f"{refund.provider} refunds only in full"
+    return None
+
+
+def send(timer: timers.Timer) -> None:
+    """The `payments.refund` timer: claim, ask the provider, record; or hand to an admin."""
+    refund = _refund_from(timer)
+    existing = store.get(refund.id)
+    if existing is not None:
+        # Claimed by an attempt that died after (perhaps) asking the provider: a person
+        # checks rather than the provider being asked twice.
+        if existing.state == "sending":
+            _finish(timer, refund, "sending", "manual_pending", note="interrupted; verify first")
+        else:
+            _consume(timer)
+        return
+    payment = payment_store.get(refund.payment_id) if refund.payment_id else None
+    reason = _manual_reason(refund, payment)
+    store.claim(refund)
+    if reason is not None or payment is None or payment.provider_ref is None:
+        _finish(timer, refund, "sending", "manual_pending", note=reason)
+        return
+    try:
+        result = registry.get(refund.provider).refund(
+            payment.provider_ref, refund.amount, refund.currency, reference=refund.id
+        )
+    except PaymentError as error:
+        _finish(timer, refund, "sending", "manual_pending", note=error.message)
+        return
+    _finish(
+        timer,
+        refund,
+        "sending",
+        result.state,
+        provider_refund_ref=result.refund_ref,
+        payment=payment,
+    )
+
+
+def _consume(timer: timers.Timer) -> None:
+    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+
+
+def _finish(
+    timer: timers.Timer,
+    refund: store.Refund,
+    from_state: str,
+    to_state: str,
+    *,
+    provider_refund_ref: str | None = None,
+    note: str | None = None,
+    payment: payment_store.Payment | None = None,
+) -> None:
+    writes = Writes()
+    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+    writes.add((item.pk, item.sk), "timer", delete(item, timers.TimerItem.pk.exists()))
+    store.move_in(
+        writes,
+        refund.id,
+        from_state=from_state,
+        to_state=to_state,
+        provider_refund_ref=provider_refund_ref,
+        note=note,
+    )
+    if to_state in ("refunded", "refund_pending"):
+        _post_sent(writes, refund)
+        if payment is not None:
+            whole = refund.amount >= payment.amount
+            payment_store.move_in(writes, payment, "refunded" if whole else "partially_refunded")
+    writes.commit("the refund moved meanwhile")
+
+
+def _post_sent(writes: Writes, refund: store.Refund) -> None:
+    ledger_store.post_in(
+        writes,
+        books.refund_sent(
+            f"{refund.id}-sent", refund.customer_id, refund.provider, refund.amount, refund.currency
+        ),
+    )
+
+
+def settle_manually(refund_id: str) -> store.Refund:
+    """An admin paid it back outside the provider: the ledger records it, once."""
+    refund = store.get(refund_id)
+    if refund is None:
+        raise NotFoundError("refund not found")
+    if refund.state != "manual_pending":
+        raise ConflictError(f"a refund that is {refund.state} is not waiting for an admin")
+    writes = Writes()
+    store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
+    _post_sent(writes, refund)
+    writes.commit("the refund moved meanwhile")
+    settled = store.get(refund_id)
+    assert settled is not None
+    return settled

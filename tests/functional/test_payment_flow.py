@@ -1,0 +1,248 @@
+"""Paying through a provider, in process against the provider's sandbox: webhooks are
+stored, queued and acted on once whatever arrives and in whatever order; unknown payments
+are kept and flagged; refunds go back through the provider, or to an admin when the
+provider cannot take them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+
+from chalicelib.models import payments as payment_store
+from chalicelib.payments import registry
+from devstack.sandbox.providers import SANDBOX_SECRETS
+from tests.functional.deals import ADMIN, CUSTOMER, TALENT, book, take, talent_with_service
+from tests.payments_sandbox import Sandbox, serve_provider
+from tests.support import JsonClient
+
+BASE_PATHS = {"fib": "/fib", "fastpay": "/fastpay"}
+
+
+@pytest.fixture
+def provider(
+    request: pytest.FixtureRequest, stack: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Sandbox]:
+    name = request.param
+    with serve_provider(name) as sandbox:
+        monkeypatch.setenv(f"{name.upper()}_BASE_URL", sandbox.url + BASE_PATHS[name])
+        for key, value in SANDBOX_SECRETS.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("PAYMENT_PROVIDERS", name)
+        # Callbacks go to the recorder standing in for the API; tests hand them over.
+        monkeypatch.setenv("PUBLIC_API_URL", sandbox.api_url)
+        from chalicelib.settings import reset_settings
+
+        reset_settings()
+        registry.reset()
+        sandbox.name = name  # type: ignore[attr-defined]
+        yield sandbox
+    registry.reset()
+
+
+def _pay(
+    api: JsonClient, sandbox: Sandbox, **service: Any
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    _, offered = talent_with_service(api, deposit_percent=0, **service)
+    booking = book(api, offered["id"])
+    take(api, "bookings", booking["id"], "accept", TALENT)
+    reply = api.post(
+        "/v1/payments",
+        as_user=CUSTOMER,
+        json_body={"subject": {"type": "booking", "id": booking["id"]}, "provider": sandbox.name},  # type: ignore[attr-defined]
+    )
+    assert reply.status == 201, reply.body
+    return booking, reply.body
+
+
+def _sandbox(sandbox: Sandbox, ref: str, outcome: str) -> dict[str, Any]:
+    name = sandbox.name  # type: ignore[attr-defined]
+    response = requests.post(f"{sandbox.url}/{name}/payments/{ref}/{outcome}", timeout=10)
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+def _deliver(api: JsonClient, sandbox: Sandbox, body: bytes, headers: dict[str, str]) -> Any:
+    """A provider's callback, handed to the API's webhook route as the provider sent it."""
+    name = sandbox.name  # type: ignore[attr-defined]
+    return api.request(
+        "POST",
+        f"/v1/payments/webhook/{name}",
+        body=body,
+        headers={"Content-Type": headers.get("content-type", "application/json")},
+    )
+
+
+def _process_queued(lambdas: Any, webhook_ids: list[str]) -> None:
+    """What the webhooks queue would deliver: one message per stored webhook, through the
+    processor Lambda, which reports partial batch failures."""
+    bodies = [json.dumps({"type": "webhook.received", "webhook_id": i}) for i in webhook_ids]
+    event = lambdas.events.generate_sqs_event(
+        message_bodies=bodies, queue_name="marketplace-webhooks"
+    )
+    for index, record in enumerate(event["Records"]):
+        record["messageId"] = f"msg-{index}"
+    result = lambdas.lambda_.invoke("webhooks_worker", event).payload
+    assert result == {"batchItemFailures": []}, result
+
+
+def _webhook_ids() -> list[str]:
+    from chalicelib import clients
+    from chalicelib.settings import get_settings
+
+    # Test-only look at what the route stored (the queue is shared between tests).
+    found = clients.client("dynamodb").scan(
+        TableName=get_settings().table_name,
+        FilterExpression="kind = :k",
+        ExpressionAttributeValues={":k": {"S": "webhook"}},
+    )["Items"]
+    return [item["webhook_id"]["S"] for item in found]
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+def test_five_deliveries_and_a_stale_failure_have_one_effect(
+    api: JsonClient, lambdas: Any, provider: Sandbox, frozen_clock: Any
+) -> None:
+    booking, payment = _pay(api, provider)
+    assert payment["action"]["type"] == "qr" and payment["action"]["qr_code"]
+    completed = _sandbox(provider, payment["provider_ref"], "complete")
+    assert completed["callback"]["status_code"] == 200
+    callback = provider.callbacks[-1]
+    stale_failure = json.dumps({"id": payment["provider_ref"], "status": "DECLINED"}).encode()
+    for body in (stale_failure, callback.body, callback.body, stale_failure, callback.body):
+        assert _deliver(api, provider, body, callback.headers).status == 200
+    for _ in range(2):  # the queue redelivers, too
+        _process_queued(lambdas, _webhook_ids())
+    confirmed = api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body
+    assert (confirmed["state"], confirmed["version"]) == ("confirmed", 3)
+    assert api.get(f"/v1/payments/{payment['id']}", as_user=CUSTOMER).body["state"] == "succeeded"
+    balances = api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body
+    assert balances["balanced"] is True
+    held = {a["account"]: a["balance"] for a in balances["accounts"]}
+    assert held[f"escrow:booking:{booking['id']}"] == 300000
+    assert held["provider:fib"] == -300000
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+def test_a_callback_for_an_unknown_payment_is_kept_and_flagged(
+    api: JsonClient, lambdas: Any, provider: Sandbox
+) -> None:
+    reply = _deliver(api, provider, b'{"id": "no-such-payment", "status": "PAID"}', {})
+    assert reply.status == 200
+    ids = _webhook_ids()
+    _process_queued(lambdas, ids)
+    stored = payment_store.get_webhook(ids[0])
+    assert stored is not None and stored.state == "unmatched"
+    assert _deliver(api, provider, b"not json", {}).status == 400
+
+
+@pytest.mark.parametrize("provider", ["fastpay"], indirect=True)
+def test_a_cancellation_refunds_through_the_provider(
+    api: JsonClient, lambdas: Any, provider: Sandbox, frozen_clock: Any
+) -> None:
+    booking, payment = _pay(api, provider, cancellation_policy="moderate")
+    _sandbox(provider, payment["provider_ref"], "complete")
+    from chalicelib.usecases import payments
+
+    payments.refresh(payment_store.require(payment["id"]))
+    frozen_clock.set(datetime(2026, 12, 8, 18, 0, tzinfo=UTC))  # 48 h before: 50 %
+    take(api, "bookings", booking["id"], "cancel", CUSTOMER, reason="plans changed")
+    _sweep(lambdas)
+    refunded = api.get(f"/v1/payments/{payment['id']}", as_user=CUSTOMER).body
+    assert refunded["state"] == "partially_refunded"
+    balances = api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body
+    assert balances["balanced"] is True
+    accounts = {a["account"]: a["balance"] for a in balances["accounts"]}
+    assert accounts[f"customer:{booking['customer_id']}:refunds"] == 0
+    assert accounts["provider:fastpay"] == -150000
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+def test_a_refund_the_provider_cannot_take_waits_for_an_admin(
+    api: JsonClient, lambdas: Any, provider: Sandbox, frozen_clock: Any
+) -> None:
+    booking, payment = _pay(api, provider, cancellation_policy="moderate")
+    _sandbox(provider, payment["provider_ref"], "complete")
+    from chalicelib.usecases import payments
+
+    payments.refresh(payment_store.require(payment["id"]))
+    frozen_clock.set(datetime(2026, 12, 8, 18, 0, tzinfo=UTC))
+    take(api, "bookings", booking["id"], "cancel", CUSTOMER, reason="plans changed")
+    _sweep(lambdas)
+    waiting = api.get("/v1/admin/refunds", as_user=ADMIN).body["items"]
+    assert [(r["amount"], r["state"]) for r in waiting] == [(150000, "manual_pending")]
+    assert "full" in waiting[0]["note"]
+    assert api.get("/v1/admin/refunds", as_user=CUSTOMER).status == 403
+    settled = api.post(f"/v1/admin/refunds/{waiting[0]['id']}/settle", as_user=ADMIN)
+    assert settled.status == 200 and settled.body["state"] == "settled"
+    again = api.post(f"/v1/admin/refunds/{waiting[0]['id']}/settle", as_user=ADMIN)
+    assert again.status == 409
+    accounts = {
+        a["account"]: a["balance"]
+        for a in api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body["accounts"]
+    }
+    assert accounts[f"customer:{booking['customer_id']}:refunds"] == 0
+
+
+def _sweep(lambdas: Any) -> None:
+    event = lambdas.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
+    )
+    report = lambdas.lambda_.invoke("timers_sweep", event).payload
+    assert report["failed"] == 0, report
+
+
+def _stripe_signature(payload: bytes, secret: str, at: int) -> str:
+    import hashlib
+    import hmac
+
+    digest = hmac.new(secret.encode(), f"{at}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={at},v1={digest}"
+
+
+def test_a_forged_or_stale_stripe_signature_is_refused_and_nothing_is_kept(
+    api: JsonClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    for key, value in SANDBOX_SECRETS.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("PAYMENT_PROVIDERS", "stripe")
+    registry.reset()
+    secret = SANDBOX_SECRETS["STRIPE_WEBHOOK_SECRET"]
+    event = json.dumps(
+        {
+            "id": "evt_1",
+            "object": "event",
+            "type": "payment_intent.succeeded",
+            "data": {"object": {"id": "pi_1", "object": "payment_intent"}},
+        }
+    ).encode()
+    now = int(time.time())
+    refused = [
+        _stripe_signature(event, "whsec_forged", now),
+        _stripe_signature(event, secret, now - 301),
+        "",
+    ]
+    for signature in refused:
+        reply = api.request(
+            "POST",
+            "/v1/payments/webhook/stripe",
+            body=event,
+            headers={"Stripe-Signature": signature},
+        )
+        assert reply.status == 400, (signature, reply.body)
+    assert _webhook_ids() == []
+    accepted = api.request(
+        "POST",
+        "/v1/payments/webhook/stripe",
+        body=event,
+        headers={"Stripe-Signature": _stripe_signature(event, secret, now)},
+    )
+    assert accepted.status == 200, accepted.body
+    assert len(_webhook_ids()) == 1
+    registry.reset()

@@ -45,11 +45,11 @@ def provider(
 
 
 def _pay(
-    api: JsonClient, sandbox: Sandbox, **service: Any
+    api: JsonClient, sandbox: Sandbox, talent: str = TALENT, **service: Any
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    _, offered = talent_with_service(api, deposit_percent=0, **service)
+    _, offered = talent_with_service(api, talent, deposit_percent=0, **service)
     booking = book(api, offered["id"])
-    take(api, "bookings", booking["id"], "accept", TALENT)
+    take(api, "bookings", booking["id"], "accept", talent)
     reply = api.post(
         "/v1/payments",
         as_user=CUSTOMER,
@@ -246,3 +246,101 @@ def test_a_forged_or_stale_stripe_signature_is_refused_and_nothing_is_kept(
     assert accepted.status == 200, accepted.body
     assert len(_webhook_ids()) == 1
     registry.reset()
+
+
+class Crash(Exception):
+    pass
+
+
+def _outcome(api: JsonClient, booking_id: str, payment_id: str) -> tuple[Any, ...]:
+    booking = api.get(f"/v1/bookings/{booking_id}", as_user=CUSTOMER).body
+    payment = payment_store.require(payment_id)
+    balances = api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body
+    mine = {
+        a["account"].replace(booking_id, "B"): a["balance"]
+        for a in balances["accounts"]
+        if a["balance"]
+    }
+    return booking["state"], booking["version"], payment.state, balances["balanced"], mine
+
+
+def _crash_once(monkeypatch: pytest.MonkeyPatch, target: Any, name: str) -> None:
+    original = getattr(target, name)
+    state = {"crashed": False}
+
+    def crashing(*args: Any, **kwargs: Any) -> Any:
+        if not state["crashed"]:
+            state["crashed"] = True
+            raise Crash(name)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(target, name, crashing)
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+@pytest.mark.parametrize(
+    "crash_point",
+    [None, "after the provider check", "after the transaction", "before the message is deleted"],
+)
+def test_a_processor_crash_at_any_step_ends_as_an_uninterrupted_run(
+    api: JsonClient,
+    lambdas: Any,
+    provider: Sandbox,
+    frozen_clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    crash_point: str | None,
+) -> None:
+    from chalicelib.usecases import payments
+
+    booking, payment = _pay(api, provider)
+    _sandbox(provider, payment["provider_ref"], "complete")
+    callback = provider.callbacks[-1]
+    assert _deliver(api, provider, callback.body, callback.headers).status == 200
+    ids = _webhook_ids()
+    bodies = [json.dumps({"type": "webhook.received", "webhook_id": i}) for i in ids]
+    event = lambdas.events.generate_sqs_event(
+        message_bodies=bodies, queue_name="marketplace-webhooks"
+    )
+    if crash_point == "after the provider check":
+        _crash_once(monkeypatch, payments, "_succeeded")
+    elif crash_point == "after the transaction":
+        _crash_once(monkeypatch, payment_store, "mark_webhook")
+    first = lambdas.lambda_.invoke("webhooks_worker", event).payload
+    if crash_point in ("after the provider check", "after the transaction"):
+        # The record failed: SQS keeps the message and delivers it again.
+        assert first == {
+            "batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]
+        }
+    if crash_point is not None:
+        # Redelivery (also what happens when a worker dies before deleting the message).
+        assert lambdas.lambda_.invoke("webhooks_worker", event).payload == {"batchItemFailures": []}
+    assert _outcome(api, booking["id"], payment["id"]) == (
+        "confirmed",
+        3,
+        "succeeded",
+        True,
+        {"escrow:booking:B": 300000, "provider:fib": -300000},
+    )
+
+
+@pytest.mark.parametrize("provider", ["fastpay"], indirect=True)
+def test_reconciliation_finds_a_silent_success_and_expires_the_abandoned(
+    api: JsonClient, lambdas: Any, provider: Sandbox, frozen_clock: Any
+) -> None:
+    booking, paid = _pay(api, provider)
+    requests.post(
+        f"{provider.url}/fastpay/payments/{paid['provider_ref']}/complete", timeout=10
+    ).raise_for_status()
+    provider.callbacks.clear()  # the IPN is lost: only the recheck can tell
+    other_booking, abandoned = _pay(api, provider, "second.talent@example.com")
+    frozen_clock.advance(4 * 60)
+    _sweep(lambdas)
+    assert api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body["state"] == "confirmed"
+    assert payment_store.require(abandoned["id"]).state == "pending"
+    frozen_clock.advance(30 * 60)
+    _sweep(lambdas)
+    assert payment_store.require(abandoned["id"]).state == "expired"
+    assert payment_store.require(paid["id"]).state == "succeeded"
+    assert api.get(f"/v1/bookings/{other_booking['id']}", as_user=CUSTOMER).body["state"] == (
+        "accepted"
+    )

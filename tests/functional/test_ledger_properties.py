@@ -118,7 +118,7 @@ def test_the_books_stay_balanced(api: JsonClient, frozen_clock: Any, lambdas: An
             admin settles every one."""
             from chalicelib.models import refunds as refund_store
             from chalicelib.usecases import refunds
-            from chalicelib.workers import process_timers, webhooks  # noqa: F401 - handlers
+            from chalicelib.workers import process_timers, search, webhooks  # noqa: F401
             from chalicelib.workers import timers as sweep
 
             assert sweep.sweep().failed == 0

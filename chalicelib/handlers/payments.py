@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.payments import PaymentCreate, PaymentOut
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
@@ -159,3 +160,36 @@ def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
 )
 def settle_refund(ctx: RequestContext, refund_id: str) -> dict[str, Any]:
     return _refund_json(refunds.settle_manually(refund_id))
+
+
+class WebhookQuery(PageQuery):
+    state: Literal["received", "processed", "unmatched", "failed"] = "failed"
+
+
+@api.get(
+    "/v1/admin/webhooks",
+    summary="Stored provider callbacks by state (failed: retried, perhaps in the DLQ)",
+    auth="admin",
+    query=WebhookQuery,
+)
+def list_webhooks(ctx: RequestContext) -> dict[str, Any]:
+    from chalicelib.models import payments as payment_store
+
+    found, cursor = payment_store.list_webhooks(
+        ctx.query.state, limit=ctx.query.limit, cursor=ctx.query.cursor
+    )
+    return {
+        "items": [
+            {
+                "id": item.webhook_id,
+                "provider": item.provider,
+                "provider_ref": item.provider_ref,
+                "event_id": item.event_id,
+                "state": item.state,
+                "note": item.note,
+                "received_at": item.received_at.isoformat(),
+            }
+            for item in found
+        ],
+        "next_cursor": cursor,
+    }

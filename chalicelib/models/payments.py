@@ -231,9 +231,16 @@ def record_webhook(
         body=body,
         state="received",
         received_at=clock.now(),
-        gsi1pk=f"WEBHOOKS#{provider}",
+        gsi1pk=webhooks_listed_gsi1pk("received"),
         gsi1sk=f"{clock.to_rfc3339(clock.now())}#{webhook_id}",
     ).save()
+
+
+def webhooks_listed_gsi1pk(listing: str) -> str:
+    """Webhooks are listed by where they stand: received, processed, unmatched, or failed
+    (processing failed at least once and has not succeeded since: retried, then in the
+    DLQ)."""
+    return f"WEBHOOKS#{listing}"
 
 
 def get_webhook(webhook_id: str) -> WebhookItem | None:
@@ -245,7 +252,36 @@ def get_webhook(webhook_id: str) -> WebhookItem | None:
 
 def mark_webhook(webhook_id: str, state: str, note: str | None = None) -> None:
     item = WebhookItem(keys.webhook_pk(webhook_id), keys.WEBHOOK_SK)
-    actions: list[Any] = [WebhookItem.state.set(state)]
+    actions: list[Any] = [
+        WebhookItem.state.set(state),
+        WebhookItem.gsi1pk.set(webhooks_listed_gsi1pk(state)),
+    ]
     if note:
         actions.append(WebhookItem.note.set(note[:500]))
     item.update(actions=actions, condition=WebhookItem.pk.exists())
+
+
+def webhook_failed(webhook_id: str, error: str) -> None:
+    """Still `received` (so a retry processes it), but listed among the failed."""
+    item = WebhookItem(keys.webhook_pk(webhook_id), keys.WEBHOOK_SK)
+    item.update(
+        actions=[
+            WebhookItem.note.set(f"failed: {error}"[:500]),
+            WebhookItem.gsi1pk.set(webhooks_listed_gsi1pk("failed")),
+        ],
+        condition=WebhookItem.state == "received",
+    )
+
+
+def list_webhooks(
+    listing: str, *, limit: int, cursor: str | None
+) -> tuple[list[WebhookItem], str | None]:
+    from chalicelib.models import pagination
+
+    partition = webhooks_listed_gsi1pk(listing)
+    start = pagination.decode(cursor, {"GSI1PK": partition})
+    results = WebhookItem.gsi1.query(
+        partition, scan_index_forward=False, limit=limit, page_size=limit, last_evaluated_key=start
+    )
+    found = [item for item in results if isinstance(item, WebhookItem)]
+    return found, pagination.encode(results.last_evaluated_key)

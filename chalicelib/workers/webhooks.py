@@ -29,8 +29,12 @@ def process_webhook(message: dict[str, Any]) -> None:
     if payment is None:
         store.mark_webhook(webhook_id, "unmatched", "no payment has this provider reference")
         return
-    # A failure here raises: the message is retried, then lands in the DLQ.
-    settled = payments.refresh(payment)
+    try:
+        settled = payments.refresh(payment)
+    except Exception as error:
+        # Listed among the failed for admins; the message is retried, then lands in the DLQ.
+        store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
+        raise
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
 
 

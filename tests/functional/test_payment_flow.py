@@ -344,3 +344,38 @@ def test_reconciliation_finds_a_silent_success_and_expires_the_abandoned(
     assert api.get(f"/v1/bookings/{other_booking['id']}", as_user=CUSTOMER).body["state"] == (
         "accepted"
     )
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+def test_a_webhook_that_keeps_failing_is_listed_for_admins(
+    api: JsonClient,
+    lambdas: Any,
+    provider: Sandbox,
+    frozen_clock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib.usecases import payments
+
+    _, payment = _pay(api, provider)
+    _sandbox(provider, payment["provider_ref"], "complete")
+    callback = provider.callbacks[-1]
+    _deliver(api, provider, callback.body, callback.headers)
+
+    def provider_down(*args: Any, **kwargs: Any) -> Any:
+        raise Crash("provider unreachable")
+
+    bodies = [json.dumps({"type": "webhook.received", "webhook_id": i}) for i in _webhook_ids()]
+    event = lambdas.events.generate_sqs_event(
+        message_bodies=bodies, queue_name="marketplace-webhooks"
+    )
+    with monkeypatch.context() as patch:
+        patch.setattr(payments, "refresh", provider_down)
+        failures = lambdas.lambda_.invoke("webhooks_worker", event).payload["batchItemFailures"]
+    assert len(failures) == 1
+    listed = api.get("/v1/admin/webhooks?state=failed", as_user=ADMIN).body["items"]
+    assert [w["provider_ref"] for w in listed] == [payment["provider_ref"]]
+    assert "provider unreachable" in listed[0]["note"]
+    assert api.get("/v1/admin/webhooks?state=failed", as_user=CUSTOMER).status == 403
+    _process_queued(lambdas, _webhook_ids())
+    assert api.get("/v1/admin/webhooks?state=failed", as_user=ADMIN).body["items"] == []
+    assert len(api.get("/v1/admin/webhooks?state=processed", as_user=ADMIN).body["items"]) == 1

@@ -37,6 +37,7 @@ class PaymentItem(Item, discriminator="payment"):
     provider_ref = UnicodeAttribute(null=True)
     amount = NumberAttribute()
     currency = UnicodeAttribute()
+    purpose = UnicodeAttribute(default="payment")  # payment (deposit or whole) or balance
     state = UnicodeAttribute()
     action = JSONAttribute(null=True)
     failure = UnicodeAttribute(null=True)
@@ -77,6 +78,7 @@ class Payment:
     failure: str | None
     created_at: datetime
     updated_at: datetime
+    purpose: str = "payment"
 
 
 def _to_payment(item: PaymentItem) -> Payment:
@@ -96,6 +98,7 @@ def _to_payment(item: PaymentItem) -> Payment:
         failure=item.failure,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        purpose=item.purpose or "payment",
     )
 
 
@@ -113,6 +116,7 @@ def start(payment: Payment) -> None:
         order_ref=payment.order_ref,
         amount=payment.amount,
         currency=payment.currency,
+        purpose=payment.purpose,
         state="creating",
         created_at=payment.created_at,
         updated_at=payment.updated_at,

@@ -26,7 +26,7 @@ from chalicelib.payments import registry
 from chalicelib.payments.base import Order, PaymentError, ProviderStatus
 from chalicelib.settings import get_settings
 from chalicelib.usecases import bookings, transitions
-from chalicelib.usecases.effects import amount_due_now
+from chalicelib.usecases.effects import amount_due_now, balance_due
 
 _PAYABLE_STATE = {"booking": "accepted", "milestone": "funding_required"}
 # A payment nobody completed in this long is abandoned: cancelled where the provider can,
@@ -36,9 +36,18 @@ _FINAL_FROM_PROVIDER = {"failed", "cancelled", "expired"}
 
 
 def _amount_of(subject: subjects.Subject) -> dict[str, Any]:
+    if subject.type == "booking" and subject.state == "confirmed":
+        # Confirmed on a deposit: what is left is the balance.
+        return {"amount": balance_due(subject), "currency": subject.data["price"]["currency"]}
     if subject.type == "booking":
         return amount_due_now(subject)
     return dict(subject.data["amount"])
+
+
+def _payable(subject: subjects.Subject) -> bool:
+    if subject.type == "booking" and subject.state == "confirmed":
+        return balance_due(subject) > 0
+    return subject.state == _PAYABLE_STATE[subject.type]
 
 
 def _order_ref(payer_id: str, idempotency_key: str | None, payment_id: str) -> str:
@@ -62,7 +71,7 @@ def create(
     roles = caller.require_party(subject)
     if "customer" not in roles:
         raise ForbiddenError(f"only the {subject_type}'s customer pays for it")
-    if subject.state != _PAYABLE_STATE[subject_type]:
+    if not _payable(subject):
         raise ConflictError(
             f"a {subject_type} that is {subject.state} takes no payment", {"state": subject.state}
         )
@@ -88,6 +97,7 @@ def create(
         failure=None,
         created_at=now,
         updated_at=now,
+        purpose="balance" if subject.state == "confirmed" else "payment",
     )
     store.start(payment)
     order = Order(
@@ -158,8 +168,18 @@ def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
     def mark(writes: Writes) -> None:
         store.move_in(writes, payment, "succeeded")
 
+    params = {"payment_id": payment.id, "provider": payment.provider}
     try:
-        if payment.subject_type == "booking":
+        if payment.purpose == "balance":
+            transitions.apply(
+                "booking",
+                payment.subject_id,
+                "balance_paid",
+                transitions.SYSTEM,
+                params,
+                extra=mark,
+            )
+        elif payment.subject_type == "booking":
             bookings.confirm_payment(
                 payment.subject_id, payment.id, provider=payment.provider, extra=mark
             )
@@ -169,7 +189,7 @@ def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
                 payment.subject_id,
                 "payment_succeeded",
                 transitions.SYSTEM,
-                {"payment_id": payment.id, "provider": payment.provider},
+                params,
                 extra=mark,
             )
     except ConflictError:

@@ -379,3 +379,49 @@ def test_a_webhook_that_keeps_failing_is_listed_for_admins(
     _process_queued(lambdas, _webhook_ids())
     assert api.get("/v1/admin/webhooks?state=failed", as_user=ADMIN).body["items"] == []
     assert len(api.get("/v1/admin/webhooks?state=processed", as_user=ADMIN).body["items"]) == 1
+
+
+@pytest.mark.parametrize("provider", ["fastpay"], indirect=True)
+def test_a_deposit_confirms_and_the_balance_is_paid_later(
+    api: JsonClient, provider: Sandbox, frozen_clock: Any
+) -> None:
+    from chalicelib.usecases import payments
+
+    _, offered = talent_with_service(api, TALENT, deposit_percent=30)
+    booking = book(api, offered["id"])
+    take(api, "bookings", booking["id"], "accept", TALENT)
+
+    def pay() -> dict[str, Any]:
+        reply = api.post(
+            "/v1/payments",
+            as_user=CUSTOMER,
+            json_body={"subject": {"type": "booking", "id": booking["id"]}, "provider": "fastpay"},
+        )
+        assert reply.status == 201, reply.body
+        _sandbox(provider, reply.body["provider_ref"], "complete")
+        payments.refresh(payment_store.require(reply.body["id"]))
+        return dict(reply.body)
+
+    deposit = pay()
+    assert deposit["amount"] == {"amount": 90000, "currency": "IQD"}
+    confirmed = api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body
+    assert confirmed["state"] == "confirmed" and not confirmed.get("balance_paid")
+    balance = pay()
+    assert balance["amount"] == {"amount": 210000, "currency": "IQD"}
+    paid = api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body
+    assert (paid["state"], paid["balance_paid"], paid["paid"]["amount"]) == (
+        "confirmed",
+        True,
+        300000,
+    )
+    again = api.post(
+        "/v1/payments",
+        as_user=CUSTOMER,
+        json_body={"subject": {"type": "booking", "id": booking["id"]}, "provider": "fastpay"},
+    )
+    assert again.status == 409  # nothing left to pay
+    accounts = {
+        a["account"]: a["balance"]
+        for a in api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body["accounts"]
+    }
+    assert accounts[f"escrow:booking:{booking['id']}"] == 300000

@@ -29,6 +29,7 @@ RESOURCES_FILE = Path(__file__).resolve().parent / "resources.json"
 LOCAL_PARAMETERS: dict[str, str] = {
     "Stage": "local",
     "SenderEmail": "no-reply@example.com",
+    "PublicApiUrl": "https://api.localhost",  # the devstack sets the real one in the env
 }
 
 # Production-only resources: moto enforces no IAM or bucket policy, and `chalice local`

@@ -188,6 +188,9 @@ def test_function_environment_wires_every_setting() -> None:
         "JWT_ISSUER",
         "JWT_AUDIENCE",
         "ADMIN_EMAILS",
+        "PUBLIC_API_URL",
+        "PAYMENT_PROVIDERS",
+        "PLATFORM_FEE_BPS",
         "POWERTOOLS_SERVICE_NAME",
     } | {f"{name.upper()}_QUEUE_URL" for name in QUEUE_NAMES}
     assert set(environment) == expected

@@ -14,6 +14,7 @@ from chalicelib.handlers import (
     me,
     media,
     payments,
+    payouts,
     processes,
     saved,
     search,
@@ -47,6 +48,7 @@ for blueprint_module in (
     job_templates,
     subjects,
     payments,
+    payouts,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -65,6 +67,8 @@ def webhooks_worker(event: Any) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=QUEUE_NAMES["payouts"], batch_size=5, name="payouts_worker")
 def payouts_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import payouts as _payouts  # noqa: F401 - registers the processor
+
     return sqs.process_batch(_event_dict(event), event.context, queues.payouts.handle_record)
 
 
@@ -91,6 +95,7 @@ def featured_refresh(event: Any) -> dict[str, int]:
 
 @app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
 def timers_sweep(event: Any) -> dict[str, int]:
+    from chalicelib.workers import payouts as _payouts  # noqa: F401 - payout timers
     from chalicelib.workers import process_timers as _process_timers  # noqa: F401 - registers
     from chalicelib.workers import search as _search  # noqa: F401 - registers the reindexer
     from chalicelib.workers import timers

@@ -87,26 +87,43 @@ def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
     return Reply(answer)
 
 
-@api.get("/v1/me/balance", summary="What the platform owes me as a talent, per currency")
+@api.get(
+    "/v1/me/balance",
+    summary="What the platform owes me as a talent, per currency: available, pending, paid out",
+)
 def my_balance(ctx: RequestContext) -> dict[str, Any]:
     talent_id = ctx.principal.user.talent_id
     if talent_id is None:
         return {"items": []}
     from chalicelib.domain import ledger
+    from chalicelib.models import payouts as payout_store
 
-    balances = ledger_store.balances_of(ledger.talent_available(talent_id))
-    transit = {
+    available = {
+        b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_available(talent_id))
+    }
+    # Sent (or batched) and not yet confirmed paid.
+    pending = {
         b.currency: b.balance for b in ledger_store.balances_of(ledger.in_transit(talent_id))
     }
+    paid_out: dict[str, int] = {}
+    cursor: str | None = None
+    while True:
+        page, cursor = payout_store.list_for_talent(talent_id, limit=100, cursor=cursor)
+        for payout in page:
+            if payout.state == "paid":
+                paid_out[payout.currency] = paid_out.get(payout.currency, 0) + payout.amount
+        if not cursor:
+            break
+    currencies = sorted(set(available) | set(pending) | set(paid_out))
     return {
         "items": [
             {
-                "currency": b.currency,
-                "available": b.balance,
-                "pending": 0,
-                "in_transit": transit.get(b.currency, 0),
+                "currency": currency,
+                "available": available.get(currency, 0),
+                "pending": pending.get(currency, 0),
+                "paid_out": paid_out.get(currency, 0),
             }
-            for b in balances
+            for currency in currencies
         ]
     }
 

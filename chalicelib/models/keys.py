@@ -278,3 +278,32 @@ def refund_pk(refund_id: str) -> str:
 
 
 REFUND_SK = "REFUND"
+
+
+# Payouts: a talent's payout method (one item); payouts by id, listed per talent by time
+# (GSI1), and the open ones an admin must act on (manual batch, unconfirmed) on a sparse
+# GSI2 partition per state, which a payout leaves when it is settled.
+def payout_method_pk(talent_id: str) -> str:
+    return f"PAYOUTMETHOD#{talent_id}"
+
+
+PAYOUT_METHOD_SK = "METHOD"
+
+
+def payout_pk(payout_id: str) -> str:
+    return f"PAYOUT#{payout_id}"
+
+
+PAYOUT_SK = "PAYOUT"
+
+
+def payouts_of_talent_gsi1pk(talent_id: str) -> str:
+    return f"TALENT#{talent_id}#PAYOUTS"
+
+
+def open_payouts_gsi2pk(state: str) -> str:
+    return f"PAYOUTS#{state.upper()}"
+
+
+def payout_by_time_sk(created_iso: str, payout_id: str) -> str:
+    return f"{created_iso}#{payout_id}"

@@ -189,20 +189,31 @@ def _owe_refund(change: Change, amount: int, currency: str) -> None:
 def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
     before = change.before
     _owe_refund(change, to_customer, _currency(change))
-    _post(
-        change,
-        books.settle(
-            _entry_id(change, "settled"),
-            escrow_account=books.escrow(before.type, before.id),
-            currency=_currency(change),
-            to_talent=to_talent,
-            to_customer=to_customer,
-            talent_id=before.talent_id,
-            customer_id=before.customer_id,
-            fee_bps=get_settings().platform_fee_bps,
-            memo=memo,
-        ),
+    entry = books.settle(
+        _entry_id(change, "settled"),
+        escrow_account=books.escrow(before.type, before.id),
+        currency=_currency(change),
+        to_talent=to_talent,
+        to_customer=to_customer,
+        talent_id=before.talent_id,
+        customer_id=before.customer_id,
+        fee_bps=get_settings().platform_fee_bps,
+        memo=memo,
     )
+    _post(change, entry)
+    net = to_talent - books.fee(to_talent, get_settings().platform_fee_bps)
+    if entry is not None and net > 0:
+        from chalicelib.usecases import payouts
+
+        # What the talent earned is paid out after the hold, from the same transaction.
+        payouts.schedule_payout_in(
+            change.writes,
+            talent_id=before.talent_id,
+            amount=net,
+            currency=_currency(change),
+            source_entry_id=entry.id,
+            now=change.now,
+        )
 
 
 def _paid(change: Change) -> int:

@@ -135,5 +135,17 @@ def test_pay_complete_confirm_release(devstack: RunningStack, provider: str) -> 
     assert books[f"escrow:booking:{booking['id']}|{currency}"] == 0
     net = PRICE[currency] - PRICE[currency] // 10
     assert books[f"talent:{talent_id}:available|{currency}"] == net
+    # The release scheduled the talent's payout (no hold here); the sweep sends it to the
+    # payouts queue and the processor puts it in the manual batch (no payout method set).
+    _ok(devstack.sandbox("POST", "/dev/tick"))
+    payouts = _ok(devstack.api("GET", "/v1/me/payouts", talent))["items"]
+    assert [(p["amount"], p["state"]) for p in payouts] == [
+        ({"amount": net, "currency": currency}, "manual_pending")
+    ]
     balance = _ok(devstack.api("GET", "/v1/me/balance", talent))["items"]
-    assert {"currency": currency, "available": net}.items() <= balance[0].items()
+    assert balance == [{"currency": currency, "available": 0, "pending": net, "paid_out": 0}]
+    admin = devstack.token(admin=True)
+    _ok(devstack.api("POST", f"/v1/admin/payouts/{payouts[0]['id']}/paid", admin))
+    balance = _ok(devstack.api("GET", "/v1/me/balance", talent))["items"]
+    assert balance == [{"currency": currency, "available": 0, "pending": 0, "paid_out": net}]
+    assert _trial_balance(devstack)[f"payouts_in_transit:{talent_id}|{currency}"] == 0

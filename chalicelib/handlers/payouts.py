@@ -1,0 +1,124 @@
+"""Payouts: the talent's payout method and payout history; the admin's manual batch."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from chalicelib import clock
+from chalicelib.errors import ValidationError
+from chalicelib.lazy import lazy_import
+from chalicelib.schemas.common import PageQuery
+from chalicelib.schemas.payouts import (
+    AdminPayoutsQuery,
+    MarkFailedIn,
+    MarkPaidIn,
+    PayoutList,
+    PayoutMethodIn,
+    PayoutMethodOut,
+    PayoutOut,
+)
+from chalicelib.web.router import Api, RawBody, Reply, RequestContext, parse_json_body
+
+if TYPE_CHECKING:
+    from chalicelib.usecases import payouts
+else:
+    payouts = lazy_import("chalicelib.usecases.payouts")
+
+api = Api(__name__, tag="payouts")
+
+
+def _optional_body(ctx: RequestContext, model: type[BaseModel]) -> Any:
+    """An optional JSON body: none at all is the model's defaults."""
+    if not ctx.raw_body.strip():
+        return model()
+    try:
+        return model.model_validate(parse_json_body(ctx.raw_body))
+    except PydanticValidationError:
+        raise ValidationError("invalid request body") from None
+
+
+@api.put(
+    "/v1/me/payout-method",
+    summary="Set where my payouts go (talent only); Stripe answers with an onboarding link",
+    body=PayoutMethodIn,
+    response=PayoutMethodOut,
+    errors=(400, 403, 502),
+)
+def put_payout_method(ctx: RequestContext) -> dict[str, Any]:
+    body: PayoutMethodIn = ctx.body
+    return payouts.set_method(ctx.principal, body.provider, body.details)
+
+
+@api.get(
+    "/v1/me/payout-method",
+    summary="Where my payouts go (masked)",
+    response=PayoutMethodOut,
+    errors=(403, 404),
+)
+def get_payout_method(ctx: RequestContext) -> dict[str, Any]:
+    return payouts.get_method(ctx.principal)
+
+
+@api.get(
+    "/v1/me/payouts",
+    summary="My payouts as a talent, newest first",
+    query=PageQuery,
+    response=PayoutList,
+)
+def my_payouts(ctx: RequestContext) -> dict[str, Any]:
+    query: PageQuery = ctx.query
+    found, cursor = payouts.list_mine(ctx.principal, query.limit, query.cursor)
+    return {"items": [payouts.to_json(p) for p in found], "next_cursor": cursor}
+
+
+@api.get(
+    "/v1/admin/payouts/manual.csv",
+    summary="The open manual payout batch as CSV, oldest first",
+    auth="admin",
+)
+def manual_batch(ctx: RequestContext) -> Reply:
+    filename = f"manual-payouts-{clock.now().date().isoformat()}.csv"
+    return Reply(
+        RawBody(payouts.manual_batch_csv(), content_type="text/csv; charset=utf-8"),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@api.get(
+    "/v1/admin/payouts",
+    summary="Payouts waiting for an admin: the manual batch, or unconfirmed ones",
+    auth="admin",
+    query=AdminPayoutsQuery,
+    response=PayoutList,
+)
+def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
+    query: AdminPayoutsQuery = ctx.query
+    found = payouts.waiting_for_admin(query.state)
+    return {"items": [payouts.to_json(p) for p in found], "next_cursor": None}
+
+
+@api.post(
+    "/v1/admin/payouts/{payout_id}/paid",
+    summary="Mark a manual (or unconfirmed) payout paid: the ledger records it once",
+    auth="admin",
+    response=PayoutOut,
+    errors=(400, 404, 409),
+)
+def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
+    body: MarkPaidIn = _optional_body(ctx, MarkPaidIn)
+    return payouts.to_json(payouts.mark_paid(payout_id, body.reference))
+
+
+@api.post(
+    "/v1/admin/payouts/{payout_id}/failed",
+    summary="Mark a manual (or unconfirmed) payout failed: its money goes back to available",
+    auth="admin",
+    response=PayoutOut,
+    errors=(400, 404, 409),
+)
+def mark_failed(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
+    body: MarkFailedIn = _optional_body(ctx, MarkFailedIn)
+    return payouts.to_json(payouts.mark_failed(payout_id, body.reason))

@@ -1,0 +1,86 @@
+"""Payouts: what the API takes and gives."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import ConfigDict, Field, field_validator
+
+from chalicelib.schemas.common import ApiModel, StrictModel
+
+PayoutProvider = Literal["stripe", "fib", "manual"]
+
+# Two letters, two check digits, up to 30 alphanumerics; an Iraqi IBAN is 23 characters.
+IBAN_PATTERN = re.compile(r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$")
+IBAN_LENGTHS = {"IQ": 23}
+
+
+def normalise_iban(value: str) -> str:
+    return re.sub(r"[\s-]", "", value).upper()
+
+
+class PayoutMethodIn(StrictModel):
+    provider: PayoutProvider
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class FibDetails(StrictModel):
+    iban: str = Field(min_length=5, max_length=48)
+
+    @field_validator("iban")
+    @classmethod
+    def _iban_shape(cls, value: str) -> str:
+        iban = normalise_iban(value)
+        if not IBAN_PATTERN.fullmatch(iban):
+            raise ValueError("an IBAN is 2 letters, 2 digits and up to 30 letters or digits")
+        expected = IBAN_LENGTHS.get(iban[:2])
+        if expected is not None and len(iban) != expected:
+            raise ValueError(f"an {iban[:2]} IBAN has {expected} characters, not {len(iban)}")
+        return iban
+
+
+class ManualDetails(StrictModel):
+    bank_name: str = Field(min_length=2, max_length=100)
+    account_name: str = Field(min_length=2, max_length=100)
+    account_number: str = Field(min_length=4, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9 -]*$")
+
+
+class StripeDetails(StrictModel):
+    country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
+    refresh_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    return_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+
+
+class PayoutMethodOut(ApiModel):
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    provider: str
+    details: dict[str, Any]
+    onboarding_url: str | None = None
+
+
+class PayoutOut(ApiModel):
+    model_config = ConfigDict(extra="allow", defer_build=True)
+
+    id: str
+    state: str
+    amount: dict[str, Any]
+    method: str
+
+
+class PayoutList(ApiModel):
+    items: list[PayoutOut]
+    next_cursor: str | None
+
+
+class AdminPayoutsQuery(ApiModel):
+    state: Literal["manual_pending", "unconfirmed"] = "manual_pending"
+
+
+class MarkPaidIn(StrictModel):
+    reference: str | None = Field(default=None, min_length=1, max_length=200)
+
+
+class MarkFailedIn(StrictModel):
+    reason: str | None = Field(default=None, min_length=1, max_length=500)

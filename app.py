@@ -95,10 +95,7 @@ def featured_refresh(event: Any) -> dict[str, int]:
 
 @app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
 def timers_sweep(event: Any) -> dict[str, int]:
-    from chalicelib.workers import payouts as _payouts  # noqa: F401 - payout timers
-    from chalicelib.workers import process_timers as _process_timers  # noqa: F401 - registers
-    from chalicelib.workers import search as _search  # noqa: F401 - registers the reindexer
-    from chalicelib.workers import timers
-    from chalicelib.workers import webhooks as _webhooks  # noqa: F401 - payment rechecks
+    from chalicelib.workers import timer_kinds, timers
 
+    timer_kinds.load()
     return timers.sweep().as_dict()

@@ -191,6 +191,7 @@ def test_function_environment_wires_every_setting() -> None:
         "PUBLIC_API_URL",
         "PAYMENT_PROVIDERS",
         "PLATFORM_FEE_BPS",
+        "PAYOUT_HOLD_HOURS",
         "POWERTOOLS_SERVICE_NAME",
     } | {f"{name.upper()}_QUEUE_URL" for name in QUEUE_NAMES}
     assert set(environment) == expected

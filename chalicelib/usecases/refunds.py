@@ -63,14 +63,14 @@ def send(timer: timers.Timer) -> None:
     reason = _manual_reason(refund, payment)
     store.claim(refund)
     if reason is not None or payment is None or payment.provider_ref is None:
-        _finish(timer, refund, "sending", "manual_pending", note=reason)
+        _finish(timer, refund, "sending", "manual_pending", note=reason, payment=payment)
         return
     try:
         result = registry.get(refund.provider).refund(
             payment.provider_ref, refund.amount, refund.currency, reference=refund.id
         )
     except PaymentError as error:
-        _finish(timer, refund, "sending", "manual_pending", note=error.message)
+        _finish(timer, refund, "sending", "manual_pending", note=error.message, payment=payment)
         return
     _finish(
         timer,
@@ -110,9 +110,15 @@ def _finish(
     if to_state in ("refunded", "refund_pending"):
         _post_sent(writes, refund)
         if payment is not None:
-            whole = refund.amount >= payment.amount
-            payment_store.move_in(writes, payment, "refunded" if whole else "partially_refunded")
+            payment_store.move_in(writes, payment, _refunded_state(refund, payment))
+    elif to_state == "manual_pending" and payment is not None:
+        # The payment shows the refund is owed until an admin settles it.
+        payment_store.move_in(writes, payment, "refund_pending")
     writes.commit("the refund moved meanwhile")
+
+
+def _refunded_state(refund: store.Refund, payment: payment_store.Payment) -> str:
+    return "refunded" if refund.amount >= payment.amount else "partially_refunded"
 
 
 def _post_sent(writes: Writes, refund: store.Refund) -> None:
@@ -134,6 +140,9 @@ def settle_manually(refund_id: str) -> store.Refund:
     writes = Writes()
     store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
     _post_sent(writes, refund)
+    payment = payment_store.get(refund.payment_id) if refund.payment_id else None
+    if payment is not None and payment.state == "refund_pending":
+        payment_store.move_in(writes, payment, _refunded_state(refund, payment))
     writes.commit("the refund moved meanwhile")
     settled = store.get(refund_id)
     assert settled is not None

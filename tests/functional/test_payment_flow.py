@@ -175,12 +175,16 @@ def test_a_refund_the_provider_cannot_take_waits_for_an_admin(
     _sweep(lambdas)
     waiting = api.get("/v1/admin/refunds", as_user=ADMIN).body["items"]
     assert [(r["amount"], r["state"]) for r in waiting] == [(150000, "manual_pending")]
+    owed = api.get(f"/v1/payments/{payment['id']}", as_user=CUSTOMER).body
+    assert owed["state"] == "refund_pending"
     assert "full" in waiting[0]["note"]
     assert api.get("/v1/admin/refunds", as_user=CUSTOMER).status == 403
     settled = api.post(f"/v1/admin/refunds/{waiting[0]['id']}/settle", as_user=ADMIN)
     assert settled.status == 200 and settled.body["state"] == "settled"
     again = api.post(f"/v1/admin/refunds/{waiting[0]['id']}/settle", as_user=ADMIN)
     assert again.status == 409
+    settled_payment = api.get(f"/v1/payments/{payment['id']}", as_user=CUSTOMER).body
+    assert settled_payment["state"] == "partially_refunded"
     accounts = {
         a["account"]: a["balance"]
         for a in api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body["accounts"]

@@ -125,6 +125,44 @@ class Event:
         }
 
 
+def new(
+    process: str,
+    process_version: int,
+    initial: str,
+    *,
+    subject_type: str,
+    subject_id: str,
+    parties: tuple[str, str, str],
+    data: dict[str, Any],
+    index_keys: dict[str, str | None],
+    now: datetime,
+    start_at: datetime | None = None,
+    end_at: datetime | None = None,
+) -> Subject:
+    """A subject about to be created, version 1, in its process's initial state.
+    `parties` = (customer user id, talent id, talent's user id)."""
+    customer_id, talent_id, talent_user_id = parties
+    return Subject(
+        type=subject_type,
+        id=subject_id,
+        process=process,
+        process_version=process_version,
+        state=initial,
+        version=1,
+        entered_at=now,
+        customer_id=customer_id,
+        talent_id=talent_id,
+        talent_user_id=talent_user_id,
+        start_at=start_at,
+        end_at=end_at,
+        data=data,
+        armed_timers=(),
+        created_at=now,
+        updated_at=now,
+        index_keys=index_keys,
+    )
+
+
 _INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
-from chalicelib.domain import availability, processes
+from chalicelib.domain import availability
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.models import calendar, keys, search_outbox, subjects, talent
 from chalicelib.models import service as service_store
@@ -87,20 +87,13 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
         }
     days = local_days(start, end, talent_item.timezone)
     _check_days(talent_item, days)
-    process = processes.CURRENT["booking"]
     booking_id = ids.new_id()
     created = clock.to_rfc3339(now)
-    booking = Subject(
-        type="booking",
-        id=booking_id,
-        process=process.name,
-        process_version=process.version,
-        state=process.initial,
-        version=1,
-        entered_at=now,
-        customer_id=principal.user_id,
-        talent_id=talent_item.id,
-        talent_user_id=talent_item.owner_user_id,
+    booking = transitions.new_subject(
+        "booking",
+        booking_id,
+        parties=(principal.user_id, talent_item.id, talent_item.owner_user_id),
+        now=now,
         start_at=start,
         end_at=end,
         data={
@@ -119,9 +112,6 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
             "details": body.details,
             "guest_count": body.guest_count,
         },
-        armed_timers=(),
-        created_at=now,
-        updated_at=now,
         index_keys={
             "gsi1pk": keys.subjects_of_user_gsi1pk(principal.user_id, "booking"),
             "gsi1sk": keys.subject_by_time_sk(created, booking_id),

@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
-from chalicelib.domain import categories, job_templates, processes, text
+from chalicelib.domain import categories, job_templates, text
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.models import jobs, keys, subjects, timers
 from chalicelib.models import talent as talent_store
@@ -149,20 +149,11 @@ def submit_proposal(job_id: str, principal: Principal, body: ProposalCreate) -> 
     total = sum(m["amount"]["amount"] for m in milestones)
     now = clock.now()
     proposal_id = ids.new_id()
-    process = processes.CURRENT["proposal"]
-    proposal = Subject(
-        type="proposal",
-        id=proposal_id,
-        process=process.name,
-        process_version=process.version,
-        state=process.initial,
-        version=1,
-        entered_at=now,
-        customer_id=job.owner_user_id,
-        talent_id=talent_id,
-        talent_user_id=principal.user_id,
-        start_at=None,
-        end_at=None,
+    proposal = transitions.new_subject(
+        "proposal",
+        proposal_id,
+        parties=(job.owner_user_id, talent_id, principal.user_id),
+        now=now,
         data={
             "job_id": job.id,
             "job_title": job.title,
@@ -172,9 +163,6 @@ def submit_proposal(job_id: str, principal: Principal, body: ProposalCreate) -> 
             "revisions": body.revisions,
             "total": {"amount": total, "currency": milestones[0]["amount"]["currency"]},
         },
-        armed_timers=(),
-        created_at=now,
-        updated_at=now,
         index_keys={
             "gsi1pk": keys.proposals_of_job_gsi1pk(job.id),
             "gsi1sk": keys.subject_by_time_sk(clock.to_rfc3339(now), proposal_id),
@@ -217,21 +205,11 @@ def proposals_for(
 def _milestone(
     contract: Subject, position: int, proposed: dict[str, Any], revisions: int, now: datetime
 ) -> Subject:
-    process = processes.CURRENT["milestone"]
-    milestone_id = ids.new_id()
-    return Subject(
-        type="milestone",
-        id=milestone_id,
-        process=process.name,
-        process_version=process.version,
-        state=process.initial,
-        version=1,
-        entered_at=now,
-        customer_id=contract.customer_id,
-        talent_id=contract.talent_id,
-        talent_user_id=contract.talent_user_id,
-        start_at=None,
-        end_at=None,
+    return transitions.new_subject(
+        "milestone",
+        ids.new_id(),
+        parties=(contract.customer_id, contract.talent_id, contract.talent_user_id),
+        now=now,
         data={
             "contract_id": contract.id,
             "job_id": contract.data["job_id"],
@@ -244,9 +222,6 @@ def _milestone(
             "revisions_allowed": revisions,
             "revisions_used": 0,
         },
-        armed_timers=(),
-        created_at=now,
-        updated_at=now,
         index_keys={
             "gsi1pk": keys.milestones_of_contract_gsi1pk(contract.id),
             "gsi1sk": keys.milestone_position_sk(position),
@@ -260,22 +235,13 @@ def _create_contract(change: Change) -> None:
     closed, all in the proposal's transaction (the job closes once: one hire per job)."""
     proposal, now = change.before, change.now
     data = proposal.data
-    process = processes.CURRENT["contract"]
     contract_id = ids.new_id()
     created = keys.subject_by_time_sk(clock.to_rfc3339(now), contract_id)
-    contract = Subject(
-        type="contract",
-        id=contract_id,
-        process=process.name,
-        process_version=process.version,
-        state=process.initial,
-        version=1,
-        entered_at=now,
-        customer_id=proposal.customer_id,
-        talent_id=proposal.talent_id,
-        talent_user_id=proposal.talent_user_id,
-        start_at=None,
-        end_at=None,
+    contract = transitions.new_subject(
+        "contract",
+        contract_id,
+        parties=(proposal.customer_id, proposal.talent_id, proposal.talent_user_id),
+        now=now,
         data={
             "job_id": data["job_id"],
             "proposal_id": proposal.id,
@@ -284,9 +250,6 @@ def _create_contract(change: Change) -> None:
             "revisions_allowed": data.get("revisions", 2),
             "delivery_days": data.get("delivery_days"),
         },
-        armed_timers=(),
-        created_at=now,
-        updated_at=now,
         index_keys={
             "gsi1pk": keys.subjects_of_user_gsi1pk(proposal.customer_id, "contract"),
             "gsi1sk": created,

@@ -75,6 +75,12 @@ def create(
         raise ConflictError(
             f"a {subject_type} that is {subject.state} takes no payment", {"state": subject.state}
         )
+    if provider_name not in registry.enabled():
+        # A field of the body, not a resource of the path: a 400 that names the choices.
+        raise ValidationError(
+            f"unknown or disabled provider {provider_name!r}",
+            {"enabled": registry.enabled()},
+        )
     provider = registry.get(provider_name)
     amount = _amount_of(subject)
     if amount["currency"] not in provider.capabilities.currencies:

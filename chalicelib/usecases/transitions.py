@@ -386,3 +386,31 @@ def available(subject: Subject, caller: Caller) -> list[str]:
         for t in process.transitions
         if subject.state in t.sources and roles & set(t.actors) and "system" not in roles
     ]
+
+
+def new_subject(
+    kind: str,
+    subject_id: str,
+    *,
+    parties: tuple[str, str, str],
+    data: dict[str, Any],
+    index_keys: dict[str, str | None],
+    now: datetime,
+    start_at: datetime | None = None,
+    end_at: datetime | None = None,
+) -> Subject:
+    """A new subject of the current version of process `kind`; create it with create_in."""
+    process = processes.CURRENT[kind]
+    return subjects.new(
+        process.name,
+        process.version,
+        process.initial,
+        subject_type=kind,
+        subject_id=subject_id,
+        parties=parties,
+        data=data,
+        index_keys=index_keys,
+        now=now,
+        start_at=start_at,
+        end_at=end_at,
+    )

@@ -429,3 +429,38 @@ def test_a_deposit_confirms_and_the_balance_is_paid_later(
         for a in api.get("/v1/admin/ledger/trial-balance", as_user=ADMIN).body["accounts"]
     }
     assert accounts[f"escrow:booking:{booking['id']}"] == 300000
+
+
+@pytest.mark.parametrize("provider", ["fib"], indirect=True)
+def test_payments_refuse_bad_input_and_other_peoples_subjects(
+    api: JsonClient, provider: Sandbox, frozen_clock: Any
+) -> None:
+    from tests.functional.deals import STRANGER
+
+    booking, payment = _pay(api, provider)
+    before = _webhook_ids(), payment_store.require(payment["id"])
+
+    def pay_as(user: str, body: Any) -> Any:
+        return api.post("/v1/payments", as_user=user, json_body=body)
+
+    subject = {"type": "booking", "id": booking["id"]}
+    refusals = [
+        (pay_as(STRANGER, {"subject": subject, "provider": "fib"}), 404),
+        (pay_as(TALENT, {"subject": subject, "provider": "fib"}), 403),
+        (pay_as(CUSTOMER, {"subject": subject, "provider": "nope"}), 400),
+        (pay_as(CUSTOMER, {"subject": {"type": "job", "id": "x"}, "provider": "fib"}), 400),
+        (pay_as(CUSTOMER, {"subject": subject, "provider": "fib", "amount": 1}), 400),
+        (pay_as(CUSTOMER, {"subject": {**subject, "id": "missing"}, "provider": "fib"}), 404),
+        (api.get(f"/v1/payments/{payment['id']}", as_user=STRANGER), 404),
+        (api.get("/v1/admin/ledger/trial-balance", as_user=CUSTOMER), 403),
+        (api.get("/v1/admin/refunds", as_user=TALENT), 403),
+        (api.post("/v1/admin/refunds/none/settle", as_user=CUSTOMER), 403),
+    ]
+    for reply, status in refusals:
+        assert reply.status == status, reply.body
+        assert set(reply.body["error"]) == {"code", "message", "details"}
+    # The payee sees the payment; nothing changed.
+    assert api.get(f"/v1/payments/{payment['id']}", as_user=TALENT).status == 200
+    assert (_webhook_ids(), payment_store.require(payment["id"])) == before
+    booked = api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body
+    assert (booked["state"], booked["version"]) == ("accepted", 2)

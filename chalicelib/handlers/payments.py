@@ -13,8 +13,9 @@ if TYPE_CHECKING:
     from chalicelib.models import ledger as ledger_store
     from chalicelib.models import refunds as refund_store
     from chalicelib.payments import registry
-    from chalicelib.usecases import payments, refunds, webhooks_intake
+    from chalicelib.usecases import payment_views, payments, refunds, webhooks_intake
 else:
+    payment_views = lazy_import("chalicelib.usecases.payment_views")
     ledger_store = lazy_import("chalicelib.models.ledger")
     refund_store = lazy_import("chalicelib.models.refunds")
     refunds = lazy_import("chalicelib.usecases.refunds")
@@ -64,13 +65,16 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/payments/{payment_id}",
-    summary="A payment (payer, payee, admin); a pending one is re-checked with its provider",
+    summary=(
+        "A payment (payer, payee, admin); a pending one is re-checked with its provider. "
+        "Only the payer sees `action` whole; admins see it redacted, the payee not at all"
+    ),
     response=PaymentOut,
     errors=(404, 502),
 )
 def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
-    payment = payments.visible(payment_id, ctx.principal)
-    return payments.to_json(payments.refresh(payment))
+    payment = payments.refresh(payments.visible(payment_id, ctx.principal))
+    return payment_views.shown_to(ctx.principal, payment.payer_user_id, payments.to_json(payment))
 
 
 @api.post(

@@ -8,6 +8,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications")
+# The highest price (a quote, a service, a booking) per currency, in minor units: about
+# USD 100,000 each. MAX_PRICE overrides some or all, e.g. "IQD=50000000,USD=2000000".
+DEFAULT_MAX_PRICES: Mapping[str, int] = {
+    "IQD": 150_000_000,
+    "USD": 10_000_000,
+    "EUR": 10_000_000,
+    "GBP": 10_000_000,
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +39,7 @@ class Settings:
     metrics_enabled: bool = True
     platform_fee_bps: int = 1000
     public_api_url: str = "http://127.0.0.1:8000"
+    max_prices: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_PRICES))
 
     @property
     def is_local(self) -> bool:
@@ -47,6 +56,22 @@ def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _max_prices(value: str | None) -> dict[str, int]:
+    prices = dict(DEFAULT_MAX_PRICES)
+    for pair in (value or "").split(","):
+        if not pair.strip():
+            continue
+        currency, sep, amount = pair.partition("=")
+        currency = currency.strip().upper()
+        # Loud: a typo here would silently leave a currency unbounded or unpayable.
+        if not sep or currency not in DEFAULT_MAX_PRICES or not amount.strip().isdigit():
+            raise ValueError(f"MAX_PRICE: {pair.strip()!r} is not CURRENCY=minor units")
+        if int(amount) <= 0:
+            raise ValueError(f"MAX_PRICE: {currency} must be above 0")
+        prices[currency] = int(amount)
+    return prices
 
 
 def load_settings(env: Mapping[str, str]) -> Settings:
@@ -77,6 +102,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_enabled=not _flag(env.get("POWERTOOLS_METRICS_DISABLED"), False),
         platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
         public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
+        max_prices=_max_prices(env.get("MAX_PRICE")),
     )
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
-from chalicelib.domain import availability
+from chalicelib.domain import availability, pricing
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.models import calendar, keys, search_outbox, subjects, talent
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.schemas.transactions import BookingCreate
+from chalicelib.settings import get_settings
 from chalicelib.usecases import transitions
 from chalicelib.usecases.effects import local_days
 from chalicelib.usecases.transitions import Caller
@@ -78,13 +79,9 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
     end = body.end.astimezone(start.tzinfo) if body.end else start + (default or DEFAULT_DURATION)
     package = _package(service, body.package_tier)
     price = _price(service, package, int((end - start).total_seconds() // 60))
+    pricing.check_price(price, get_settings().max_prices, what="the booking's price")
     deposit_percent = int(service.deposit_percent or 0)
-    deposit = None
-    if 0 < deposit_percent < 100:
-        deposit = {
-            "amount": price["amount"] * deposit_percent // 100,
-            "currency": price["currency"],
-        }
+    deposit = pricing.deposit_of(price, deposit_percent)
     days = local_days(start, end, talent_item.timezone)
     _check_days(talent_item, days)
     booking_id = ids.new_id()

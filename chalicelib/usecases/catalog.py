@@ -6,10 +6,12 @@ from typing import Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
+from chalicelib.domain import pricing
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.models import service as service_store
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.catalog import ServiceCreate, ServiceListQuery, ServicePatch
+from chalicelib.settings import get_settings
 from chalicelib.usecases.talent import visible
 
 
@@ -17,7 +19,15 @@ def create(talent_id: str, principal: Principal, body: ServiceCreate) -> service
     viewer = Viewer.of(principal)
     talent = visible(talent_id, viewer)
     viewer.require_owner(talent.owner_user_id, "talent's services")
-    return service_store.create(talent.id, talent.owner_user_id, body.model_dump())
+    fields = body.model_dump()
+    pricing.check_service(
+        fields["pricing"],
+        fields["packages"],
+        fields["deposit_percent"],
+        fields["duration_minutes"],
+        get_settings().max_prices,
+    )
+    return service_store.create(talent.id, talent.owner_user_id, fields)
 
 
 def list_for_talent(
@@ -74,6 +84,13 @@ def update(service_id: str, principal: Principal, body: ServicePatch) -> service
         raise ValidationError("hourly services need duration_minutes (the minimum booking)")
     if not changes:
         return service
+    pricing.check_service(
+        changes.get("pricing") or service.pricing,
+        list(packages if packages is not None else service.packages),
+        int(changes.get("deposit_percent", service.deposit_percent)),
+        duration,
+        get_settings().max_prices,
+    )
     return service_store.update(service, changes)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from chalicelib.domain import cancellation
+from chalicelib.domain import cancellation, pricing
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ValidationError
 from chalicelib.models import keys, refunds, search_outbox, subjects, talent
@@ -94,13 +94,12 @@ def _set_price(change: Change) -> None:
     currency = change.data["price"]["currency"]
     if price["currency"] != currency:
         raise ValidationError(f"the quote must be in the booking's currency, {currency}")
-    change.data["price"] = {"amount": int(price["amount"]), "currency": currency}
-    percent = int(change.data.get("deposit_percent", 0))
-    if percent:
-        change.data["deposit"] = {
-            "amount": int(price["amount"]) * percent // 100,
-            "currency": currency,
-        }
+    quoted = {"amount": int(price["amount"]), "currency": currency}
+    pricing.check_price(quoted, get_settings().max_prices, what="the quote")
+    deposit = pricing.deposit_of(quoted, int(change.data.get("deposit_percent", 0)))
+    change.data["price"] = quoted
+    if deposit is not None:
+        change.data["deposit"] = deposit
 
 
 def booked_days(subject: Subject) -> list[str]:

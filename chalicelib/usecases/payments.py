@@ -83,6 +83,9 @@ def create(
         )
     provider = registry.get(provider_name)
     amount = _amount_of(subject)
+    if int(amount["amount"]) <= 0:
+        # No provider takes 0: refused here rather than as the provider's 502.
+        raise ValidationError(f"nothing is due on this {subject_type}", {"amount": amount})
     if amount["currency"] not in provider.capabilities.currencies:
         raise ValidationError(f"{provider_name} does not take {amount['currency']}")
     now = clock.now()

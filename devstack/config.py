@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import socket
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from devstack.sandbox.providers import provider_env
+from devstack import provider_config
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -28,6 +28,12 @@ _FOREIGN_AWS_VARIABLES = ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKE
 _FOREIGN_AWS_PREFIXES = ("AWS_ENDPOINT_URL_",)
 
 
+_DEVELOPER_VARIABLES = (
+    "PUBLIC_API_URL",
+    *(name for spec in provider_config.PROVIDERS.values() for name in spec.all),
+)
+
+
 class ConfigError(Exception):
     """The stack cannot start with this configuration; the message says what to change."""
 
@@ -41,6 +47,9 @@ class StackConfig:
     host: str = HOST
     region: str = REGION
     project_dir: Path = PROJECT_DIR
+    # The developer's own provider settings (and PUBLIC_API_URL), captured once at start:
+    # the stack later writes the sandbox's into os.environ, which must not read as theirs.
+    developer_env: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def api_url(self) -> str:
@@ -67,13 +76,24 @@ class StackConfig:
         }
         if len(set(ports.values())) != len(ports):
             raise ConfigError(f"API_PORT, AWS_PORT and SANDBOX_PORT must differ: {ports}")
+        try:
+            # Checked now, so a half-configured provider stops the start before anything runs.
+            provider_config.resolve("http://sandbox.invalid", environ)
+        except provider_config.ProviderConfigError as error:
+            raise ConfigError(str(error)) from None
         state_dir = environ.get("DEVSTACK_STATE_DIR") or str(PROJECT_DIR / ".devstack")
         return cls(
             api_port=ports["API_PORT"],
             aws_port=ports["AWS_PORT"],
             sandbox_port=ports["SANDBOX_PORT"],
             state_dir=Path(state_dir).expanduser().resolve(),
+            developer_env={
+                name: environ[name] for name in _DEVELOPER_VARIABLES if environ.get(name)
+            },
         )
+
+    def payment_providers(self) -> tuple[dict[str, str], list[provider_config.ProviderMode]]:
+        return provider_config.resolve(self.sandbox_url, self.developer_env)
 
 
 def _port(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -126,9 +146,10 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "API_URL": config.api_url,
         "SANDBOX_URL": config.sandbox_url,
-        # Providers call back the API here; every provider's base URL is the sandbox's.
-        "PUBLIC_API_URL": config.api_url,
-        **provider_env(config.sandbox_url),
+        # Providers call back the API here (a tunnel's URL when a real provider is used).
+        "PUBLIC_API_URL": config.developer_env.get("PUBLIC_API_URL", config.api_url),
+        # The sandbox's settings, but for providers the developer configured for real.
+        **config.payment_providers()[0],
     }
     env.update(resources_env)
     return env

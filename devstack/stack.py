@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from types import ModuleType
 from typing import Any
 
-from devstack import banner, config, console, seed
+from devstack import banner, config, console, provider_config, seed
 from devstack.api_process import ApiProcess
 from devstack.config import StackConfig
 from devstack.emulator import AwsEmulator
@@ -48,6 +48,9 @@ class Stack:
 
     def start(self) -> None:
         started = time.monotonic()
+        # Said first, so a developer pointing at a real provider knows before anything runs.
+        real = [m.name for m in self.config.payment_providers()[1] if m.real]
+        console.progress(f"payment providers: real {', '.join(real) or 'none'}; the rest sandboxed")
         steps: list[Callable[[], None]] = [
             self._start_emulator,
             self._create_resources,
@@ -61,6 +64,8 @@ class Stack:
                 raise StartCancelled
             step()
         print(banner.render(self.config, self.tokens), flush=True)
+        print("\n".join(provider_config.describe(self.config.payment_providers()[1])), flush=True)
+        print("", flush=True)
         console.progress(f"started in {time.monotonic() - started:.1f} s")
 
     def api_exit_code(self) -> int | None:

@@ -167,20 +167,29 @@ class AreebaDriver:
 
     def _verify(self, headers: Mapping[str, str], raw_body: bytes, secret: str) -> None:
         received = header(headers, "X-Signature")
-        date = header(headers, "Date") or header(headers, "X-Date")
-        if not received or not date:
+        # The gateway sends one value in both; X-Date first, since a proxy on the way may
+        # rewrite Date but leaves X-Date alone.
+        dates = [
+            d for d in dict.fromkeys((header(headers, "X-Date"), header(headers, "Date"))) if d
+        ]
+        if not received or not dates:
             raise CallbackRejected("areeba callback is not signed")
+        content_type = header(headers, "Content-Type") or CONTENT_TYPE
         # No freshness window: a replay changes nothing, every callback is re-checked.
-        expected = signing.signature(
-            secret,
-            method="POST",
-            body=raw_body,
-            content_type=header(headers, "Content-Type") or CONTENT_TYPE,
-            date=date,
-            uri=self._config.callback_uri,
-        )
-        if not signing.matches(expected, received):
-            raise CallbackRejected("areeba callback signature does not match")
+        for date in dates:
+            for legacy in (False, True):
+                expected = signing.signature(
+                    secret,
+                    method="POST",
+                    body=raw_body,
+                    content_type=content_type,
+                    date=date,
+                    uri=self._config.callback_uri,
+                    legacy=legacy,
+                )
+                if signing.matches(expected, received):
+                    return
+        raise CallbackRejected("areeba callback signature does not match")
 
     # -- HTTP -----------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@
         method \\n sha512_hex(body) \\n content-type \\n date \\n request-uri))
 
 where the date is the request's Date header (RFC 7231) and the request URI is the path
-plus query of the URL that receives the message."""
+plus query of the URL that receives the message. Connectors still on the older algorithm
+hash the body with MD5 instead (`legacy`); the official PHP client accepts both on
+callbacks (ixopay/php-ixopay, `CurlClient::createSignature(..., $newAlgo)`)."""
 
 from __future__ import annotations
 
@@ -27,9 +29,18 @@ def request_uri(url: str) -> str:
 
 
 def signature(
-    secret: str, *, method: str, body: bytes, content_type: str, date: str, uri: str
+    secret: str,
+    *,
+    method: str,
+    body: bytes,
+    content_type: str,
+    date: str,
+    uri: str,
+    legacy: bool = False,
 ) -> str:
-    message = "\n".join((method.upper(), hashlib.sha512(body).hexdigest(), content_type, date, uri))
+    # MD5 only digests the body inside the HMAC-SHA512, as the gateway's older algorithm does.
+    body_hash = hashlib.md5(body, usedforsecurity=False) if legacy else hashlib.sha512(body)
+    message = "\n".join((method.upper(), body_hash.hexdigest(), content_type, date, uri))
     digest = hmac.new(secret.encode(), message.encode(), hashlib.sha512).digest()
     return base64.b64encode(digest).decode()
 

@@ -8,7 +8,6 @@ calls)."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import asdict
 from datetime import timedelta
@@ -258,17 +257,25 @@ def reconcile(payment_id: str) -> None:
     payment = store.get(payment_id)
     if payment is None or payment.state != "pending":
         return
-    payment = refresh(payment)
+    abandoned = clock.now() - payment.created_at >= ABANDONED_AFTER
+    try:
+        payment = refresh(payment)
+    except PaymentError as error:
+        # A provider that cannot say yet (an outage, an undocumented answer) is asked again;
+        # past the deadline the payment is abandoned as if silent: a later success is still
+        # honoured. Anything else stays loud and the timer retries.
+        if not (error.retryable and abandoned):
+            raise
     if payment.state != "pending":
         return
-    if clock.now() - payment.created_at < ABANDONED_AFTER:
+    if not abandoned:
         store.recheck_timer(payment.id, clock.now() + store.RECHECK_AFTER).save()
         return
     provider = registry.get(payment.provider)
     if provider.capabilities.cancel and payment.provider_ref:
-        # Expiring it here is what matters; the provider's own expiry follows if this fails.
-        with contextlib.suppress(PaymentError):
-            provider.cancel(payment.provider_ref)
+        # Not swallowed: while the provider may still take the money the payment is not
+        # expired; the failure leaves the timer for the next sweep, which looks again.
+        provider.cancel(payment.provider_ref)
     writes = Writes()
     store.move_in(writes, payment, "expired", failure="abandoned: not completed in time")
     try:

@@ -23,6 +23,7 @@ from chalicelib.payments.fastpay.statuses import state_of
 PROVIDER = "fastpay"
 CODE_OK = 200
 CODE_NOT_FOUND = 404  # validate: the order is unknown or not paid yet
+CODE_BAD_CREDENTIALS = 422  # the store id and password do not match: fixed by people
 CODE_SERVER_ERROR = 500
 _ORDER_ID = re.compile(r"[A-Za-z0-9]{8,32}")
 
@@ -97,8 +98,18 @@ def status_from_validation(order_id: str, body: Mapping[str, Any]) -> ProviderSt
     code = body_code(body)
     if code == CODE_NOT_FOUND:
         return ProviderStatus(provider_ref=order_id, state="pending", raw=dict(body))
-    if code != CODE_OK:
+    if code == CODE_BAD_CREDENTIALS:
         raise error_for(body, action="validate")
+    if code != CODE_OK or not isinstance(body.get("data"), Mapping):
+        # Nothing FastPay documents: it says neither paid nor not, so ask again later
+        # (and let reconciliation abandon the payment at its deadline) rather than fail
+        # it for good or loop on an error the sweep cannot get past.
+        raise PaymentError(
+            PROVIDER,
+            f"validate answered code {code} ({messages_text(body) or 'no message'})",
+            retryable=True,
+            details={"fastpay_code": code},
+        )
     data = _data(body, action="validate")
     named = data.get("merchant_order_id", data.get("order_id"))
     if named is not None and str(named) != order_id:

@@ -33,6 +33,7 @@ PROVIDERS: dict[str, ProviderVariables] = {
     "stripe": ProviderVariables(
         ("STRIPE_API_BASE",),
         ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"),
+        ("STRIPE_PLATFORM_COUNTRY",),
         base_url_default="https://api.stripe.com",
     ),
     "fib": ProviderVariables(("FIB_BASE_URL",), ("FIB_CLIENT_ID", "FIB_CLIENT_SECRET")),

@@ -23,6 +23,7 @@ class FaultProxy:
     # path suffix -> (HTTP status, body): answered here instead of by the sandbox
     faults: dict[str, tuple[int, bytes]] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
+    bodies: list[tuple[str, bytes]] = field(default_factory=list)  # (path, request body)
 
     def fault_for(self, path: str) -> tuple[int, bytes] | None:
         bare = path.split("?", 1)[0]
@@ -40,6 +41,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         proxy.hits.append(f"{self.command} {self.path}")
+        proxy.bodies.append((self.path, body))
         fault = proxy.fault_for(self.path)
         if fault is not None:
             status, content = fault

@@ -5,6 +5,7 @@ from our own ids, so a retried request never charges, refunds or transfers twice
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -55,10 +56,18 @@ class StripeDriver:
         signed_callbacks=True,
     )
 
-    def __init__(self, *, api_key: str, webhook_secret: str, api_base: str) -> None:
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        webhook_secret: str,
+        api_base: str,
+        platform_country: str | None = None,
+    ) -> None:
         self._api_key = api_key
         self._webhook_secret = webhook_secret
         self._api_base = api_base.rstrip("/")
+        self._platform_country = platform_country.upper() if platform_country else None
         self._client: StripeClient | None = None
 
     # -- payments -------------------------------------------------------------------------
@@ -194,12 +203,26 @@ class StripeDriver:
     def create_express_account(
         self, email: str, country: str, *, reference: str | None = None
     ) -> ConnectedAccount:
-        """`reference` (e.g. the talent's id) makes a retried creation return the same one."""
+        """`reference` (e.g. the talent's id) makes a retried creation return the same one.
+
+        Stripe ("Service agreement types"): cross-border payouts only work for accounts
+        under the `recipient` service agreement, and the country must be given when it
+        differs from the platform's; the agreement cannot be changed once accepted, so
+        both are decided here, explicitly."""
+        if self._platform_country is None:
+            raise PaymentError(
+                NAME,
+                "STRIPE_PLATFORM_COUNTRY is not configured: it decides each connected "
+                "account's service agreement (recipient when cross-border)",
+            )
+        country = country.upper()
+        agreement = "full" if country == self._platform_country else "recipient"
         params: Any = {
             "type": "express",
             "email": email,
-            "country": country.upper(),
+            "country": country,
             "capabilities": {"transfers": {"requested": True}},
+            "tos_acceptance": {"service_agreement": agreement},
         }
         options: Any = {"idempotency_key": f"account-{reference}"} if reference else {}
         raw = self._call(
@@ -283,4 +306,6 @@ def build() -> StripeDriver:
         api_key=env("STRIPE_SECRET_KEY"),
         webhook_secret=env("STRIPE_WEBHOOK_SECRET"),
         api_base=env("STRIPE_API_BASE", DEFAULT_API_BASE),
+        # Needed only to onboard talent (create_express_account says so when missing).
+        platform_country=os.environ.get("STRIPE_PLATFORM_COUNTRY") or None,
     )

@@ -14,6 +14,7 @@ NAMES = ("stripe", "fib", "fastpay", "nasswallet", "areeba")
 SANDBOX_SECRETS = {
     "STRIPE_SECRET_KEY": "sk_test_sandbox",
     "STRIPE_WEBHOOK_SECRET": "whsec_sandbox",
+    "STRIPE_PLATFORM_COUNTRY": "US",
     "FIB_CLIENT_ID": "sandbox-client",
     "FIB_CLIENT_SECRET": "sandbox-secret",
     "FASTPAY_STORE_ID": "sandboxstore",

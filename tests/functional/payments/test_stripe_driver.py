@@ -51,6 +51,7 @@ def configure(monkeypatch: pytest.MonkeyPatch, api_base: str, key: str = SECRET_
     monkeypatch.setenv("STRIPE_API_BASE", api_base)
     monkeypatch.setenv("STRIPE_SECRET_KEY", key)
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("STRIPE_PLATFORM_COUNTRY", "US")
 
 
 @pytest.fixture

@@ -17,6 +17,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.ddb_payments import close as close_payment_sandbox
+from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
 from tests.functional.deals import (
     book,
@@ -557,6 +559,12 @@ SCENARIOS += [
     _transition("milestones", "dispute (submitted)", _milestone("submitted"), BUYER, **DISPUTE),
 ]
 
+# Payments (issue 10): create, webhook intake, the processor, a refund sent.
+SCENARIOS += [
+    Scenario(name, call, setup, budget, status=status)
+    for name, call, setup, budget, status in payment_scenarios()
+]
+
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 
@@ -677,6 +685,7 @@ def main() -> int:
         from chalicelib import clock
 
         clock.use(None)
+    close_payment_sandbox()
     return 1 if over_budget or failed_checks or wrong_status else 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.models import payments as store
 from chalicelib.models import refunds as refund_store
 from chalicelib.models import timers
-from chalicelib.usecases import payments, refunds
+from chalicelib.usecases import callback_settlement, payments, refunds
 from chalicelib.workers.queues import webhooks
 from chalicelib.workers.timers import register as timer_handler
 
@@ -30,7 +30,8 @@ def process_webhook(message: dict[str, Any]) -> None:
         store.mark_webhook(webhook_id, "unmatched", "no payment has this provider reference")
         return
     try:
-        settled = payments.refresh(payment)
+        # A status read, or (NassWallet, status API gone) the callback's own exact word.
+        settled = callback_settlement.refresh_or_read_callback(payment, webhook)
     except Exception as error:
         # Listed among the failed for admins; the message is retried, then lands in the DLQ.
         store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")

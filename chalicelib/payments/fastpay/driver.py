@@ -77,6 +77,8 @@ class FastPayDriver:
                 "cart": json.dumps([item], ensure_ascii=False),
                 "success_url": return_url,
                 "cancel_url": return_url,
+                # Sent, but the IPN goes to the URL set in FastPay's merchant panel, which
+                # may ignore this: reconciliation settles a payment whose IPN never comes.
                 "callback_url": order.callback_url,
             },
             action="initiation",

@@ -5,6 +5,7 @@ came back as a 502)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -142,3 +143,44 @@ def test_a_booking_whose_deposit_rounds_to_zero_is_refused(
     )
     _refused(reply)
     assert count_items("subject") == 0
+
+
+@pytest.fixture
+def fib(stack: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    from chalicelib.payments import registry
+    from chalicelib.settings import reset_settings
+    from devstack.sandbox.providers import SANDBOX_SECRETS
+    from tests.payments_sandbox import serve_provider
+
+    with serve_provider("fib") as sandbox:
+        monkeypatch.setenv("FIB_BASE_URL", sandbox.url + "/fib")
+        for key, value in SANDBOX_SECRETS.items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setenv("PAYMENT_PROVIDERS", "fib")
+        monkeypatch.setenv("PUBLIC_API_URL", sandbox.api_url)
+        reset_settings()
+        registry.reset()
+        yield
+    registry.reset()
+
+
+def test_a_zero_amount_due_is_refused_before_any_provider_is_asked(
+    api: JsonClient, fib: None, frozen_clock: Any
+) -> None:
+    from chalicelib.models import keys
+    from chalicelib.models.subjects import SubjectItem
+
+    booking = _requested(api, deposit_percent=30)
+    assert take(api, "bookings", booking["id"], "accept", TALENT).status == 200
+    # A booking stored before deposits were checked, whose deposit rounded to 0.
+    item = SubjectItem.get(keys.subject_pk("booking", booking["id"]), keys.SUBJECT_SK)
+    item.update(
+        actions=[SubjectItem.data.set({**item.data, "deposit": {"amount": 0, "currency": "IQD"}})]
+    )
+    reply = api.post(
+        "/v1/payments",
+        as_user=CUSTOMER,
+        json_body={"subject": {"type": "booking", "id": booking["id"]}, "provider": "fib"},
+    )
+    _refused(reply)
+    assert count_items("payment") == 0

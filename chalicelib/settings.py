@@ -93,22 +93,18 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimits:
 
 
 def _origins(raw: str) -> frozenset[str]:
-    from urllib.parse import urlsplit
+    from chalicelib.origins import origin_of
 
     origins = set()
     for entry in (part.strip() for part in raw.split(",")):
         if not entry:
             continue
-        parts = urlsplit(entry)
-        if (
-            parts.scheme not in {"http", "https"}
-            or not parts.hostname
-            or parts.path not in {"", "/"}
-        ):
+        origin = origin_of(entry)
+        if origin is None or origin != entry.rstrip("/").lower():
             raise ValueError(
                 f"ALLOWED_RETURN_ORIGINS: {entry!r} is not an origin like https://host"
             )
-        origins.add(f"{parts.scheme}://{parts.netloc.lower()}")
+        origins.add(origin)
     return frozenset(origins)
 
 

@@ -18,6 +18,7 @@ STAGE = "local"
 JWT_ISSUER = "https://dev-issuer.marketplace.local"
 JWT_AUDIENCE = "marketplace-api"
 ADMIN_EMAILS = ("admin@demo.local",)
+LOCAL_SPA_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
 
 # Short, so that a poison message reaches its DLQ within seconds rather than minutes.
 QUEUE_VISIBILITY_TIMEOUT_SECONDS = 2
@@ -128,6 +129,10 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "SANDBOX_URL": config.sandbox_url,
         # Providers call back the API here; every provider's base URL is the sandbox's.
         "PUBLIC_API_URL": config.api_url,
+        # The API's own pages and a SPA's usual dev servers may take a payer back.
+        "ALLOWED_RETURN_ORIGINS": ",".join(
+            (config.api_url, config.sandbox_url, *LOCAL_SPA_ORIGINS)
+        ),
         **provider_env(config.sandbox_url),
     }
     env.update(resources_env)

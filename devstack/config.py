@@ -129,6 +129,10 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "SANDBOX_URL": config.sandbox_url,
         # Providers call back the API here; every provider's base URL is the sandbox's.
         "PUBLIC_API_URL": config.api_url,
+        # The e2e suite writes fast as a few users from one address; a developer who wants
+        # to see 429s sets smaller ones (README, configuration).
+        "RATE_LIMIT_USER_BURST": "100000",
+        "RATE_LIMIT_IP_BURST": "100000",
         # The API's own pages and a SPA's usual dev servers may take a payer back.
         "ALLOWED_RETURN_ORIGINS": ",".join(
             (config.api_url, config.sandbox_url, *LOCAL_SPA_ORIGINS)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.payments import PaymentCreate, PaymentOut
+from chalicelib.web import limits
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
 if TYPE_CHECKING:
@@ -67,17 +68,23 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
     summary="A payment (payer, payee, admin); a pending one is re-checked with its provider",
     response=PaymentOut,
     errors=(404, 502),
+    rate_limited=True,
 )
 def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
     payment = payments.visible(payment_id, ctx.principal)
-    return payments.to_json(payments.refresh(payment))
+    if payment.state == "pending" and limits.may_recheck_payment(payment.id):
+        payment = payments.refresh(payment)
+    return payments.to_json(payment)
 
 
 @api.post(
     "/v1/payments/webhook/{provider}",
     summary="A provider's callback: authenticated where possible, stored, queued, answered",
     auth="public",
-    errors=(400, 404),
+    errors=(400, 404, 413),
+    # Providers call from a few addresses in bursts; intake is bounded by its size cap,
+    # retention and API Gateway's throttling instead (docs/payments.md).
+    rate_limited=False,
 )
 def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
     headers = dict(ctx._request.headers.items())

@@ -307,3 +307,12 @@ def open_payouts_gsi2pk(state: str) -> str:
 
 def payout_by_time_sk(created_iso: str, payout_id: str) -> str:
     return f"{created_iso}#{payout_id}"
+
+
+# Rate limiting: one token bucket per (scope, who), one item per refill window (TTL'd).
+def rate_bucket_pk(scope: str, who: str) -> str:
+    return f"RATE#{scope}#{who}"
+
+
+def rate_window_sk(window: int) -> str:
+    return f"WINDOW#{window}"

@@ -83,6 +83,8 @@ class DynamoCallCounter:
             return session
 
         pynamodb_base.get_session = counted_session  # type: ignore[attr-defined]
+        # boto3 sessions (chalicelib.clients: the rate limiter's UpdateItem) come from here.
+        botocore.session.get_session = counted_session
 
     @contextmanager
     def measure(self) -> Iterator[Counter[str]]:

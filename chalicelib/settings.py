@@ -93,6 +93,8 @@ def _rate_limits(env: Mapping[str, str]) -> RateLimits:
 
 
 def _origins(raw: str) -> frozenset[str]:
+    from urllib.parse import urlsplit
+
     from chalicelib.origins import origin_of
 
     origins = set()
@@ -100,7 +102,8 @@ def _origins(raw: str) -> frozenset[str]:
         if not entry:
             continue
         origin = origin_of(entry)
-        if origin is None or origin != entry.rstrip("/").lower():
+        parts = urlsplit(entry)
+        if origin is None or parts.path not in {"", "/"} or parts.query or parts.fragment:
             raise ValueError(
                 f"ALLOWED_RETURN_ORIGINS: {entry!r} is not an origin like https://host"
             )

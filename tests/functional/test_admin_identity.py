@@ -111,3 +111,17 @@ def test_the_admin_group_is_configurable(api: JsonClient, monkeypatch: pytest.Mo
     monkeypatch.setenv("ADMIN_GROUP", "")
     reset_settings()
     assert _roles(api, _bearer(api, "sub-b", **{"cognito:groups": ["ops", ""]})) == ["customer"]
+
+
+def test_a_token_without_an_email_leaves_the_verified_email_alone(api: JsonClient) -> None:
+    # GIVEN an admin known from a verified ID token
+    assert _roles(api, _bearer(api, "sub-boss", email=ADMIN_EMAIL, email_verified=True)) == [
+        "customer",
+        "admin",
+    ]
+    # WHEN the same subject calls with a token that names no email (a Cognito access token)
+    access = _bearer(api, "sub-boss", drop=("email", "email_verified"))
+    # THEN it says nothing about the email: still an admin, and the email is kept
+    reply = api.get("/v1/me", headers={"Authorization": access})
+    assert reply.body["roles"] == ["customer", "admin"]
+    assert reply.body["email"] == ADMIN_EMAIL

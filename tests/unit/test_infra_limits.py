@@ -58,3 +58,13 @@ def test_every_function_has_a_reserved_concurrency_that_can_be_switched_off() ->
     assert template["Conditions"][CONCURRENCY_CONDITION] == {
         "Fn::Equals": [{"Ref": "ReserveConcurrency"}, "true"]
     }
+
+
+def test_the_stage_throttle_answers_429_with_retry_after() -> None:
+    responses = _template()["Resources"]["RestAPI"]["Properties"]["DefinitionBody"][
+        "x-amazon-apigateway-gateway-responses"
+    ]
+    throttled = responses["THROTTLED"]
+    assert throttled["statusCode"] == "429"
+    assert throttled["responseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+    assert "RATE_LIMITED" in throttled["responseTemplates"]["application/json"]

@@ -67,3 +67,16 @@ def record_request_metrics(route: str, status: int, duration_ms: float) -> None:
         sink.add_metric(name="ClientErrors", unit=MetricUnit.Count, value=1)
     sink.add_metric(name="Latency", unit=MetricUnit.Milliseconds, value=duration_ms)
     sink.flush_metrics()
+
+
+def count(name: str, **dimensions: str) -> None:
+    """One occurrence of something admins alarm on (EMF metric, when metrics are on)."""
+    sink = metrics()
+    if sink is None:
+        return
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    for key, value in dimensions.items():
+        sink.add_dimension(name=key, value=value)
+    sink.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    sink.flush_metrics()

@@ -19,6 +19,18 @@ DEFAULT_MAX_PRICES: Mapping[str, int] = {
 
 
 @dataclass(frozen=True)
+class RateLimits:
+    """Token buckets: `burst` requests at once, refilled at `per_minute`."""
+
+    user_burst: int = 120
+    user_per_minute: int = 60
+    ip_burst: int = 300
+    ip_per_minute: int = 300
+    # GET /v1/payments/{id} asks the provider about a payment at most once per this long.
+    payment_recheck_seconds: int = 10
+
+
+@dataclass(frozen=True)
 class Settings:
     stage: str = "prod"
     region: str = "us-east-1"
@@ -30,6 +42,8 @@ class Settings:
     jwt_issuer: str = ""
     jwt_audience: str = ""
     admin_emails: frozenset[str] = frozenset()
+    admin_subjects: frozenset[str] = frozenset()  # "iss|sub"
+    admin_group: str = "admin"  # a `cognito:groups` entry that makes its members admins
     clock_file: str | None = None
     max_body_bytes: int = 1_048_576
     ses_sender: str = "no-reply@example.com"
@@ -40,6 +54,13 @@ class Settings:
     platform_fee_bps: int = 1000
     public_api_url: str = "http://127.0.0.1:8000"
     max_prices: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_PRICES))
+    # Where providers may send a payer or a talent back to: origins ("https://app.example").
+    allowed_return_origins: frozenset[str] = frozenset()
+    rate_limits: RateLimits = field(default_factory=RateLimits)
+    # Raw provider callbacks are kept this long; unsigned ones naming no payment much less.
+    webhook_retention_seconds: int = 90 * 24 * 3600
+    unmatched_webhook_retention_seconds: int = 3600
+    max_webhook_bytes: int = 131_072
 
     @property
     def is_local(self) -> bool:
@@ -74,6 +95,51 @@ def _max_prices(value: str | None) -> dict[str, int]:
     return prices
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"{name} must be a whole number above 0, not {raw!r}")
+    return int(raw)
+
+
+def _rate_limits(env: Mapping[str, str]) -> RateLimits:
+    base = RateLimits()
+    return RateLimits(
+        user_burst=_positive_int(env, "RATE_LIMIT_USER_BURST", base.user_burst),
+        user_per_minute=_positive_int(env, "RATE_LIMIT_USER_PER_MINUTE", base.user_per_minute),
+        ip_burst=_positive_int(env, "RATE_LIMIT_IP_BURST", base.ip_burst),
+        ip_per_minute=_positive_int(env, "RATE_LIMIT_IP_PER_MINUTE", base.ip_per_minute),
+        payment_recheck_seconds=_positive_int(
+            env, "PAYMENT_RECHECK_SECONDS", base.payment_recheck_seconds
+        ),
+    )
+
+
+def _origins(raw: str) -> frozenset[str]:
+    from urllib.parse import urlsplit
+
+    from chalicelib.origins import origin_of
+
+    origins = set()
+    for entry in (part.strip() for part in raw.split(",")):
+        if not entry:
+            continue
+        origin = origin_of(entry)
+        parts = urlsplit(entry)
+        if origin is None or parts.path not in {"", "/"} or parts.query or parts.fragment:
+            raise ValueError(
+                f"ALLOWED_RETURN_ORIGINS: {entry!r} is not an origin like https://host"
+            )
+        origins.add(origin)
+    return frozenset(origins)
+
+
+def _list(raw: str) -> frozenset[str]:
+    return frozenset(entry.strip() for entry in raw.split(",") if entry.strip())
+
+
 def load_settings(env: Mapping[str, str]) -> Settings:
     queue_urls = {
         name: env[f"{name.upper()}_QUEUE_URL"]
@@ -94,6 +160,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         jwt_issuer=env.get("JWT_ISSUER", ""),
         jwt_audience=env.get("JWT_AUDIENCE", ""),
         admin_emails=admins,
+        admin_subjects=_list(env.get("ADMIN_SUBJECTS", "")),
+        admin_group=env.get("ADMIN_GROUP", "admin").strip(),
         clock_file=env.get("PLATFORM_CLOCK_FILE") or None,
         max_body_bytes=int(env.get("MAX_BODY_BYTES", "1048576")),
         ses_sender=env.get("SES_SENDER", "no-reply@example.com"),
@@ -103,6 +171,13 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
         public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
         max_prices=_max_prices(env.get("MAX_PRICE")),
+        allowed_return_origins=_origins(env.get("ALLOWED_RETURN_ORIGINS", "")),
+        rate_limits=_rate_limits(env),
+        webhook_retention_seconds=_positive_int(env, "WEBHOOK_RETENTION_SECONDS", 90 * 24 * 3600),
+        unmatched_webhook_retention_seconds=_positive_int(
+            env, "UNMATCHED_WEBHOOK_RETENTION_SECONDS", 3600
+        ),
+        max_webhook_bytes=_positive_int(env, "MAX_WEBHOOK_BYTES", 131_072),
     )
 
 

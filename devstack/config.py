@@ -18,6 +18,7 @@ STAGE = "local"
 JWT_ISSUER = "https://dev-issuer.marketplace.local"
 JWT_AUDIENCE = "marketplace-api"
 ADMIN_EMAILS = ("admin@demo.local",)
+LOCAL_SPA_ORIGINS = ("http://localhost:3000", "http://localhost:5173")
 
 # Short, so that a poison message reaches its DLQ within seconds rather than minutes.
 QUEUE_VISIBILITY_TIMEOUT_SECONDS = 2
@@ -150,6 +151,14 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "PUBLIC_API_URL": config.developer_env.get("PUBLIC_API_URL", config.api_url),
         # The sandbox's settings, but for providers the developer configured for real.
         **config.payment_providers()[0],
+        # The e2e suite writes fast as a few users from one address; a developer who wants
+        # to see 429s sets smaller ones (README, configuration).
+        "RATE_LIMIT_USER_BURST": "100000",
+        "RATE_LIMIT_IP_BURST": "100000",
+        # The API's own pages and a SPA's usual dev servers may take a payer back.
+        "ALLOWED_RETURN_ORIGINS": ",".join(
+            (config.api_url, config.sandbox_url, *LOCAL_SPA_ORIGINS)
+        ),
     }
     env.update(resources_env)
     return env

@@ -22,6 +22,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from infra.limits import apply_limits
+
 Template = dict[str, Any]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -179,6 +181,8 @@ def build_template(generated: Template, fragment: Template, stage: str) -> Templ
     template = merge(generated, fragment)
     template["Parameters"]["Stage"]["Default"] = stage
     wire_functions(template, fragment["Metadata"][ENVIRONMENT_METADATA])
+    short_names = {lid: _short_name(props["Handler"]) for lid, props in functions(template)}
+    apply_limits(template, fragment, short_names)
     fold_gateway_responses(template)
     return template
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chalicelib.auth.tokens import verifier
+from chalicelib.auth.tokens import Claims, verifier
 from chalicelib.errors import ForbiddenError, UnauthenticatedError
 from chalicelib.lazy import lazy_import
 from chalicelib.settings import get_settings
@@ -43,18 +43,47 @@ def bearer_token(authorization: str | None) -> str:
     return token.strip()
 
 
-def roles_for(user: users.User) -> frozenset[str]:
+def is_configured_admin(user: users.User, groups: tuple[str, ...] = ()) -> bool:
+    """Admin by configuration: a verified email in ADMIN_EMAILS, the identity `iss|sub` in
+    ADMIN_SUBJECTS, or membership of ADMIN_GROUP in the token's Cognito groups."""
+    settings = get_settings()
+    if user.email_verified and user.email and user.email in settings.admin_emails:
+        return True
+    if f"{user.issuer}|{user.subject}" in settings.admin_subjects:
+        return True
+    return bool(settings.admin_group) and settings.admin_group in groups
+
+
+def roles_for(user: users.User, groups: tuple[str, ...] = ()) -> frozenset[str]:
+    """`groups` are the calling token's; without them only stored roles, the email and the
+    subject count."""
     roles = set(user.roles) | {"customer"}
-    if user.email and user.email in get_settings().admin_emails:
+    if is_configured_admin(user, groups):
         roles.add("admin")
     return frozenset(roles)
+
+
+def _email_as_told(claims: Claims, user: users.User) -> tuple[str | None, bool]:
+    # A token without an email (a Cognito access token) says nothing about it: keep ours.
+    if claims.email is None and claims.raw.get("email_verified") is not False:
+        return user.email, user.email_verified
+    return (claims.email or user.email), claims.email_verified
 
 
 def authenticate(authorization: str | None) -> Principal:
     claims = verifier().verify(bearer_token(authorization))
     user = users.get_by_identity(claims.issuer, claims.subject)
     if user is None:
-        user = users.provision(claims.issuer, claims.subject, claims.email, claims.name)
+        user = users.provision(
+            claims.issuer,
+            claims.subject,
+            claims.email,
+            claims.name,
+            email_verified=claims.email_verified,
+        )
+    else:
+        email, verified = _email_as_told(claims, user)
+        user = users.sync_email(user, email, verified)
     if user.status == "suspended":
         raise ForbiddenError("account suspended")
-    return Principal(user=user, roles=roles_for(user))
+    return Principal(user=user, roles=roles_for(user, claims.groups))

@@ -12,6 +12,8 @@ from chalicelib.settings import get_settings
 
 KeyResolver = Callable[[str | None], Any]
 LEEWAY_SECONDS = 30
+# Cognito user pools put a user's groups here (ID and access tokens alike).
+GROUPS_CLAIM = "cognito:groups"
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,12 @@ class Claims:
     issuer: str
     subject: str
     email: str | None
+    # True only when the identity provider says so: Auth0/Clerk templates often omit
+    # the claim, and an absent claim proves nothing about who owns the address.
+    email_verified: bool
     name: str | None
     raw: dict[str, Any]
+    groups: tuple[str, ...] = ()
 
 
 class TokenVerifier:
@@ -63,8 +69,10 @@ class TokenVerifier:
             issuer=str(claims["iss"]),
             subject=str(claims["sub"]),
             email=str(email).lower() if email else None,
+            email_verified=bool(email) and claims.get("email_verified") is True,
             name=str(claims["name"]) if claims.get("name") else None,
             raw=claims,
+            groups=_groups(claims.get(GROUPS_CLAIM)),
         )
 
     def _audience_matches(self, claims: dict[str, Any]) -> bool:
@@ -74,6 +82,14 @@ class TokenVerifier:
         if audiences:
             return self._audience in audiences
         return claims.get("client_id") == self._audience
+
+
+def _groups(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list):
+        return tuple(str(group) for group in value if isinstance(group, str))
+    return ()
 
 
 def jwks_resolver(jwks_url: str) -> KeyResolver:

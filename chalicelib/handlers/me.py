@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import clock
-from chalicelib.auth.principal import Principal, roles_for
+from chalicelib.auth.principal import Principal
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.me import MeOut, MePatch, NotificationPrefs
 from chalicelib.web.router import Api, RequestContext
@@ -20,8 +20,7 @@ api = Api(__name__, tag="identity")
 _ROLE_ORDER = ("customer", "talent", "admin")
 
 
-def serialize(user: users.User) -> MeOut:
-    roles = roles_for(user)
+def serialize(user: users.User, roles: frozenset[str]) -> MeOut:
     return MeOut(
         id=user.id,
         email=user.email,
@@ -38,7 +37,7 @@ def serialize(user: users.User) -> MeOut:
 
 @api.get("/v1/me", summary="The caller's account", response=MeOut)
 def get_me(ctx: RequestContext) -> MeOut:
-    return serialize(ctx.principal.user)
+    return serialize(ctx.principal.user, ctx.principal.roles)
 
 
 @api.patch("/v1/me", summary="Update the caller's account", body=MePatch, response=MeOut)
@@ -49,4 +48,4 @@ def patch_me(ctx: RequestContext) -> MeOut:
     prefs = (
         patch.notification_prefs.model_dump(exclude_none=True) if patch.notification_prefs else {}
     )
-    return serialize(users.update_profile(principal.user, changes, prefs))
+    return serialize(users.update_profile(principal.user, changes, prefs), principal.roles)

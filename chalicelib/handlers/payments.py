@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.payments import PaymentCreate, PaymentOut
+from chalicelib.web import limits
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
 if TYPE_CHECKING:
@@ -71,9 +72,12 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
     ),
     response=PaymentOut,
     errors=(404, 502),
+    rate_limited=True,
 )
 def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
-    payment = payments.refresh(payments.visible(payment_id, ctx.principal))
+    payment = payments.visible(payment_id, ctx.principal)
+    if payment.state == "pending" and limits.may_recheck_payment(payment.id):
+        payment = payments.refresh(payment)
     return payment_views.shown_to(ctx.principal, payment.payer_user_id, payments.to_json(payment))
 
 
@@ -81,7 +85,10 @@ def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
     "/v1/payments/webhook/{provider}",
     summary="A provider's callback: authenticated where possible, stored, queued, answered",
     auth="public",
-    errors=(400, 404),
+    errors=(400, 404, 413),
+    # Providers call from a few addresses in bursts; intake is bounded by its size cap,
+    # retention and API Gateway's throttling instead (docs/payments.md).
+    rate_limited=False,
 )
 def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
     headers = dict(ctx._request.headers.items())

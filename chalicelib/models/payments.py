@@ -11,6 +11,7 @@ from typing import Any
 from pynamodb.attributes import (
     JSONAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -58,6 +59,8 @@ class WebhookItem(Item, discriminator="webhook"):
     body = UnicodeAttribute()
     state = UnicodeAttribute()  # received, processed, unmatched, failed
     note = UnicodeAttribute(null=True)
+    # Raw callbacks are evidence for a while, not forever (models/webhook_retention.py).
+    expires_at = TTLAttribute(null=True)
     received_at = UTCDateTimeAttribute()
 
 
@@ -223,6 +226,7 @@ def record_webhook(
     event_id: str | None,
     headers: dict[str, str],
     body: str,
+    expires_at: datetime,
 ) -> None:
     WebhookItem(
         keys.webhook_pk(webhook_id),
@@ -234,6 +238,7 @@ def record_webhook(
         headers=headers,
         body=body,
         state="received",
+        expires_at=expires_at,
         received_at=clock.now(),
         gsi1pk=webhooks_listed_gsi1pk("received"),
         gsi1sk=f"{clock.to_rfc3339(clock.now())}#{webhook_id}",

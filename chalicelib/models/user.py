@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     ListAttribute,
     MapAttribute,
     UnicodeAttribute,
@@ -29,6 +30,8 @@ class UserItem(Item, discriminator="user"):
     issuer = UnicodeAttribute()
     subject = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
+    # As the latest token that named the email said; only a verified email makes an admin.
+    email_verified = BooleanAttribute(null=True)
     display_name = UnicodeAttribute(null=True)
     phone = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
@@ -57,6 +60,7 @@ class User:
     status: str
     created_at: datetime
     updated_at: datetime
+    email_verified: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -77,6 +81,7 @@ def _to_user(item: UserItem) -> User:
         status=item.status,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        email_verified=item.email_verified is True,
     )
 
 
@@ -95,7 +100,14 @@ def get_by_id(user_id: str) -> User:
     raise NotFoundError("user not found")
 
 
-def provision(issuer: str, subject: str, email: str | None, display_name: str | None) -> User:
+def provision(
+    issuer: str,
+    subject: str,
+    email: str | None,
+    display_name: str | None,
+    *,
+    email_verified: bool,
+) -> User:
     """Create the user on its first authenticated call; a racing first call wins once."""
     now = clock.now()
     user_id = ids.new_id()
@@ -106,6 +118,7 @@ def provision(issuer: str, subject: str, email: str | None, display_name: str | 
         issuer=issuer,
         subject=subject,
         email=email.lower() if email else None,
+        email_verified=bool(email) and email_verified,
         display_name=display_name,
         roles=["customer"],
         notification_prefs=dict(DEFAULT_NOTIFICATION_PREFS),
@@ -122,6 +135,24 @@ def provision(issuer: str, subject: str, email: str | None, display_name: str | 
         if existing is None:  # pragma: no cover - the winner's write is visible to a strong read
             raise
         return existing
+    return _to_user(item)
+
+
+def sync_email(user: User, email: str | None, verified: bool) -> User:
+    """Record the email and whether the identity provider verified it, as the latest token
+    says (two field-level SETs, written only when something changed)."""
+    if (user.email, user.email_verified) == (email, verified):
+        return user
+    item = UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
+    with conflict_on_condition_failure("user no longer exists"):
+        item.update(
+            actions=[
+                UserItem.email.set(email) if email else UserItem.email.remove(),
+                UserItem.email_verified.set(verified),
+                UserItem.updated_at.set(clock.now()),
+            ],
+            condition=UserItem.pk.exists(),
+        )
     return _to_user(item)
 
 

@@ -7,6 +7,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field
 
 from chalicelib.schemas.common import ApiModel, StrictModel
+from chalicelib.schemas.urls import ReturnUrl
 
 
 class SubjectRef(StrictModel):
@@ -17,7 +18,7 @@ class SubjectRef(StrictModel):
 class PaymentCreate(StrictModel):
     subject: SubjectRef
     provider: str = Field(min_length=1, max_length=32)
-    return_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    return_url: ReturnUrl | None = None
 
 
 class PaymentOut(ApiModel):

@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.schemas.common import ApiModel, StrictModel
+from chalicelib.schemas.urls import ReturnUrl
 
 PayoutProvider = Literal["stripe", "fib", "manual"]
 
@@ -48,8 +49,8 @@ class ManualDetails(StrictModel):
 
 class StripeDetails(StrictModel):
     country: str | None = Field(default=None, pattern=r"^[A-Z]{2}$")
-    refresh_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
-    return_url: str | None = Field(default=None, max_length=2000, pattern=r"^https?://")
+    refresh_url: ReturnUrl | None = None
+    return_url: ReturnUrl | None = None
 
 
 class PayoutMethodOut(ApiModel):

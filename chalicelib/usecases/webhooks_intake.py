@@ -1,6 +1,8 @@
 """A provider's callback is authenticated where the provider allows, stored raw, and queued
 before it is answered: nothing a provider reports is lost, even for a payment we do not
-know. The answer is what the provider expects (NassWallet: the text SUCCESS)."""
+know. The answer is what the provider expects (NassWallet: the text SUCCESS). A body over
+MAX_WEBHOOK_BYTES is refused before anything is stored (no provider sends one that big,
+and a DynamoDB item holds 400 KB), and what is stored expires (models/webhook_retention)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib import clients, ids
+from chalicelib import clients, clock, ids
+from chalicelib.errors import PayloadTooLargeError
 from chalicelib.models import payments as store
+from chalicelib.models import webhook_retention
 from chalicelib.payments import registry
 from chalicelib.settings import get_settings
 
@@ -18,6 +22,9 @@ _KEPT_HEADERS = frozenset({"content-type", "stripe-signature", "x-signature", "d
 
 
 def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str | dict[str, Any]:
+    limit = get_settings().max_webhook_bytes
+    if len(raw_body) > limit:
+        raise PayloadTooLargeError("callback body too large", {"max_bytes": limit})
     driver = registry.get(provider)
     reference = driver.parse_callback(headers, raw_body)  # CallbackRejected: 400, nothing kept
     webhook_id = ids.new_id()
@@ -28,6 +35,7 @@ def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str |
         event_id=reference.event_id,
         headers={k.lower(): v for k, v in headers.items() if k.lower() in _KEPT_HEADERS},
         body=base64.b64encode(raw_body).decode(),
+        expires_at=webhook_retention.stored_until(clock.now()),
     )
     clients.client("sqs").send_message(
         QueueUrl=get_settings().queue_url("webhooks"),

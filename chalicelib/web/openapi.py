@@ -23,6 +23,7 @@ _ERROR_TEXT = {
     413: "Body too large",
     415: "Unsupported content type",
     422: "Idempotency-Key reused with a different body",
+    429: "Rate limited: retry after the Retry-After header's seconds",
     502: "A provider failed",
 }
 
@@ -74,6 +75,8 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         statuses.add(403)
     if spec.method in ("POST", "PUT", "PATCH", "DELETE"):
         statuses.update({409, 422})
+    if spec.rate_limited:
+        statuses.add(429)
     for status in sorted(statuses):
         responses[str(status)] = {
             "description": _ERROR_TEXT.get(status, "Error"),

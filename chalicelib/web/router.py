@@ -18,7 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 from chalicelib.auth.principal import Principal, authenticate
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import DomainError, ValidationError
-from chalicelib.web import idempotency
+from chalicelib.web import idempotency, limits
 from chalicelib.web.envelope import JSON_HEADERS, Headers, error_response
 
 Auth = Literal["public", "optional", "user", "admin"]
@@ -38,6 +38,7 @@ class RouteSpec:
     status: int = 200
     content_types: tuple[str, ...] = ("application/json",)
     errors: tuple[int, ...] = ()
+    rate_limited: bool = False  # writes, and reads that call a provider (web/limits.py)
 
 
 ROUTES: list[RouteSpec] = []
@@ -71,6 +72,10 @@ class RequestContext:
     def header(self, name: str) -> str | None:
         value = self._request.headers.get(name)
         return str(value) if value is not None else None
+
+    @property
+    def request_context(self) -> dict[str, Any]:
+        return dict(self._request.context or {})
 
     @property
     def raw_body(self) -> bytes:
@@ -183,6 +188,7 @@ class Api:
         status: int = 200,
         content_types: tuple[str, ...] = ("application/json",),
         errors: tuple[int, ...] = (),
+        rate_limited: bool | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         spec = RouteSpec(
             method=method,
@@ -196,6 +202,7 @@ class Api:
             status=status,
             content_types=content_types,
             errors=errors,
+            rate_limited=method in MUTATING if rate_limited is None else rate_limited,
         )
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -205,6 +212,8 @@ class Api:
                 params = {name: unquote(value) for name, value in raw_params.items()}
                 ctx = RequestContext(self.blueprint, spec)
                 try:
+                    if spec.rate_limited:
+                        limits.enforce(ctx)
                     if spec.method in MUTATING:
                         return idempotency.guard(ctx, lambda: _run(spec, view, ctx, params))
                     return _run(spec, view, ctx, params)

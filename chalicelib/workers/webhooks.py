@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib import observability
 from chalicelib.models import payments as store
 from chalicelib.models import refunds as refund_store
-from chalicelib.models import timers
+from chalicelib.models import timers, webhook_retention
+from chalicelib.payments import registry
 from chalicelib.usecases import callback_settlement, payments, refunds
 from chalicelib.workers.queues import webhooks
 from chalicelib.workers.timers import register as timer_handler
@@ -27,7 +29,7 @@ def process_webhook(message: dict[str, Any]) -> None:
         store.find_by_ref(webhook.provider, webhook.provider_ref) if webhook.provider_ref else None
     )
     if payment is None:
-        store.mark_webhook(webhook_id, "unmatched", "no payment has this provider reference")
+        _unmatched(webhook)
         return
     try:
         # A status read, or (NassWallet, status API gone) the callback's own exact word.
@@ -37,6 +39,14 @@ def process_webhook(message: dict[str, Any]) -> None:
         store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
         raise
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
+
+
+def _unmatched(webhook: store.WebhookItem) -> None:
+    """Anyone can post an unsigned callback naming a made-up reference: such ones are kept
+    briefly, and every unmatched one is counted (a metric, and a counter per day)."""
+    signed = registry.get(webhook.provider).capabilities.signed_callbacks
+    if webhook_retention.mark_unmatched(webhook.webhook_id, webhook.provider, signed=signed):
+        observability.count("UnmatchedWebhooks", provider=webhook.provider)
 
 
 @timer_handler(store.RECHECK_TIMER)

@@ -13,6 +13,10 @@ from tests.issuer import AUDIENCE, ISSUER, FakeIssuer
 from tests.support import JsonClient, free_port
 
 ADMIN_EMAIL = "admin@example.com"
+UNREACHABLE_RATE_LIMITS = {
+    "RATE_LIMIT_USER_BURST": "1000000",
+    "RATE_LIMIT_IP_BURST": "1000000",
+}
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +87,9 @@ def stack(
     monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("JWKS_URL", "http://127.0.0.1:9/unused-in-functional-tests")
     monkeypatch.setenv("ADMIN_EMAILS", ADMIN_EMAIL)
+    # Tests write fast as one user under a frozen clock; test_rate_limits.py sets small ones.
+    for name, value in UNREACHABLE_RATE_LIMITS.items():
+        monkeypatch.setenv(name, value)
     for name, value in base_resources.env().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("TABLE_NAME", table_name)

@@ -36,6 +36,7 @@ package: install
 
 bench: install
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/package_size.py
 	$(BIN)/python bench/ddb_calls.py
 	$(BIN)/python bench/search_cost.py
 

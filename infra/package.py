@@ -4,7 +4,8 @@
 
 Chalice generates the functions, their event sources, the schedule and the REST API; the
 resources they use live in infra/resources.json. This module merges the two and wires the
-functions to those resources in the places chalice has no setting for.
+functions to those resources in the places chalice has no setting for. The deployment zip
+leaves boto3 and botocore to the Lambda runtime (infra/slim.py says why).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
+
+from infra import slim
 
 Template = dict[str, Any]
 
@@ -196,6 +199,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stage", default="prod", help="chalice stage to package")
     args = parser.parse_args(argv)
     generated = chalice_package(args.stage, args.outdir)
+    for dist in slim.prune(args.outdir / "deployment.zip"):
+        sys.stdout.write(f"left {dist.name} {dist.version} to the Lambda runtime\n")
     path = write_template(build_template(generated, load_resources(), args.stage), args.outdir)
     sys.stdout.write(f"wrote {path}\n")
     return 0

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,75 @@ def test_packaged_template_wires_every_function(package_dir: Path) -> None:
         "x-amazon-apigateway-gateway-responses"
         in (resources["RestAPI"]["Properties"]["DefinitionBody"])
     )
+
+
+# What the Lambda Python runtime puts on sys.path beside the function's code (/var/runtime).
+_RUNTIME_LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+PACKAGE_TARGET_BYTES = 20_000_000
+
+
+def test_deployment_package_fits_the_size_target(package_dir: Path) -> None:
+    archive = package_dir / "deployment.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        tops = {name.split("/", 1)[0] for name in zipped.namelist()}
+    assert "chalicelib" in tops
+    assert "pynamodb" in tops
+    # The runtime's copies serve these; shipping them again is most of the megabytes.
+    assert not tops & {"boto3", "botocore", "s3transfer"}, sorted(tops)
+    assert archive.stat().st_size <= PACKAGE_TARGET_BYTES, archive.stat().st_size
+
+
+def _runtime_site(where: Path) -> Path:
+    """A stand-in for /var/runtime: the runtime's libraries, taken from this venv."""
+    import importlib.util
+
+    site = where / "runtime"
+    site.mkdir()
+    for name in _RUNTIME_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        (site / source.name).symlink_to(source)
+    return site
+
+
+_SERVE_HEALTH = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import app, botocore, pynamodb
+assert botocore.__file__.startswith(sys.argv[2]), botocore.__file__
+assert pynamodb.__file__.startswith(sys.argv[1]), pynamodb.__file__
+event = {
+    "resource": "/v1/health", "path": "/v1/health", "httpMethod": "GET",
+    "headers": {}, "multiValueQueryStringParameters": None, "pathParameters": None,
+    "stageVariables": None, "body": None, "isBase64Encoded": False,
+    "requestContext": {"resourcePath": "/v1/health", "httpMethod": "GET", "path": "/api/v1/health"},
+}
+response = app.app(event, None)
+sys.stdout.write(json.dumps(response))
+"""
+
+
+def test_package_runs_on_the_lambda_runtime_libraries(package_dir: Path, tmp_path: Path) -> None:
+    """Only the package and what the runtime provides are importable (-S: no site-packages),
+    and the API answers a request: nothing the code needs was pruned."""
+    code = tmp_path / "task"
+    with zipfile.ZipFile(package_dir / "deployment.zip") as zipped:
+        zipped.extractall(code)
+    runtime = _runtime_site(tmp_path)
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
+    env["POWERTOOLS_METRICS_DISABLED"] = "true"
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", _SERVE_HEALTH, str(code), str(runtime)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    response = json.loads(result.stdout.splitlines()[-1])
+    assert response["statusCode"] == 200, response
+    assert json.loads(response["body"]) == {"status": "ok"}

@@ -38,6 +38,9 @@ NOT_ON_THE_READ_PATH = (
     "chalicelib.domain.geo",
     "chalicelib.models.idempotency",  # Idempotency-Key is for writes
     "chalicelib.usecases.bookings",
+    "chalicelib.domain.process",  # the process engine and its tables serve transitions
+    "chalicelib.domain.processes",
+    "chalicelib.domain.job_templates",
     "chalicelib.payments.registry",
 )
 

@@ -4,7 +4,8 @@ creates a DynamoDB client and reads the same talent with one `GetItem`.
 
 Both are timed from the parent, spawn to exit, so interpreter start-up, imports, client
 creation, credential and endpoint resolution and the emulator's answers all count. The app
-runs with production settings (metrics on, INFO logs), as its Lambda would.
+runs with production settings (metrics on, INFO logs, the function environment's fixed
+variables), as its Lambda would.
 """
 
 from __future__ import annotations
@@ -115,6 +116,18 @@ def api_gateway_event(talent_id: str) -> dict[str, Any]:
     }
 
 
+def function_environment(stage: str = "prod") -> dict[str, str]:
+    """The fixed variables a deployed function gets: .chalice/config.json's, and the plain
+    values of infra/'s function environment (the others name resources)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    variables = dict(config.get("environment_variables", {}))
+    variables.update(config["stages"][stage].get("environment_variables", {}))
+    resources = json.loads((ROOT / "infra" / "resources.json").read_text())
+    infra = resources["Metadata"]["Marketplace::FunctionEnvironment"]
+    variables.update({name: value for name, value in infra.items() if isinstance(value, str)})
+    return variables
+
+
 @contextmanager
 def seeded_emulator() -> Iterator[tuple[dict[str, str], str]]:
     """An emulator holding infra/'s resources and one talent created through the API;
@@ -128,6 +141,7 @@ def seeded_emulator() -> Iterator[tuple[dict[str, str], str]]:
         from chalicelib.models import keys
 
         env = {k: v for k, v in os.environ.items() if k not in _BENCH_ONLY_SETTINGS}
+        env.update(function_environment())
         env["STAGE"] = "prod"
         env["BENCH_EVENT"] = json.dumps(api_gateway_event(talent_id))
         env["BENCH_KEY"] = json.dumps(

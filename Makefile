@@ -38,6 +38,7 @@ package: install
 bench: install
 	@status=0; \
 	$(BIN)/python bench/cold_start.py || status=1; \
+	$(BIN)/python bench/first_request_breakdown.py || status=1; \
 	$(BIN)/python bench/package_size.py || status=1; \
 	$(BIN)/python bench/ddb_calls.py || status=1; \
 	$(BIN)/python bench/search_cost.py || status=1; \

@@ -9,6 +9,7 @@ Run: .venv/bin/python bench/package_size.py            # builds it with `python 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -38,16 +39,24 @@ class Row:
     files: int
 
 
+def _source_of(name: str) -> str:
+    """A .pyc counts for the package of its source (infra/bytecode.py adds them)."""
+    if "__pycache__/" in name and name.endswith(".pyc"):
+        return importlib.util.source_from_cache(name)
+    return name
+
+
 def rows(path: Path) -> list[Row]:
-    """One row per installed distribution, then one per top-level name no wheel claims
-    (app.py, chalicelib, the chalice runtime)."""
+    """One row per installed distribution (its bytecode included), then one per top-level
+    name no wheel claims (app.py, chalicelib, the chalice runtime)."""
     zipped: Counter[str] = Counter()
     unzipped: Counter[str] = Counter()
     files: Counter[str] = Counter()
     with zipfile.ZipFile(path) as archive:
         owner = {file: dist.name for dist in distributions(archive).values() for file in dist.files}
         for info in archive.infolist():
-            name = owner.get(info.filename) or info.filename.split("/", 1)[0]
+            source = _source_of(info.filename)
+            name = owner.get(source) or source.split("/", 1)[0]
             entry_name = len(info.filename.encode())
             zipped[name] += info.compress_size + _ENTRY_OVERHEAD + 2 * entry_name
             unzipped[name] += info.file_size

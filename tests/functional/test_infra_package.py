@@ -5,6 +5,7 @@ about 9 s warm; one xdist group so it runs once, beside the other tests."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -93,8 +94,6 @@ def test_deployment_package_fits_the_size_target(package_dir: Path) -> None:
 
 def _runtime_site(where: Path) -> Path:
     """A stand-in for /var/runtime: the runtime's libraries, taken from this venv."""
-    import importlib.util
-
     site = where / "runtime"
     site.mkdir()
     for name in _RUNTIME_LIBRARIES:
@@ -119,7 +118,13 @@ event = {
     "requestContext": {"resourcePath": "/v1/health", "httpMethod": "GET", "path": "/api/v1/health"},
 }
 response = app.app(event, None)
-sys.stdout.write(json.dumps(response))
+# The source files of every module the package gave, for the bytecode check.
+packaged = sorted(
+    module.__file__ for module in list(sys.modules.values())
+    if (getattr(module, "__file__", None) or "").startswith(sys.argv[1] + "/")
+    and module.__file__.endswith(".py")
+)
+sys.stdout.write(json.dumps({"response": response, "packaged": packaged}))
 """
 
 
@@ -133,7 +138,8 @@ def test_package_runs_on_the_lambda_runtime_libraries(package_dir: Path, tmp_pat
     env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
     result = subprocess.run(
-        [sys.executable, "-S", "-c", _SERVE_HEALTH, str(code), str(runtime)],
+        # -B: as on read-only /var/task, nothing compiled now is written beside the sources.
+        [sys.executable, "-S", "-B", "-c", _SERVE_HEALTH, str(code), str(runtime)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -142,6 +148,16 @@ def test_package_runs_on_the_lambda_runtime_libraries(package_dir: Path, tmp_pat
         timeout=60,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    response = json.loads(result.stdout.splitlines()[-1])
+    outcome = json.loads(result.stdout.splitlines()[-1])
+    response = outcome["response"]
     assert response["statusCode"] == 200, response
     assert json.loads(response["body"]) == {"status": "ok"}
+    # /var/task is read-only: a module without its .pyc in the zip is compiled from source
+    # in every cold start.
+    assert len(outcome["packaged"]) > 100
+    uncompiled = [
+        source
+        for source in outcome["packaged"]
+        if not Path(importlib.util.cache_from_source(source)).is_file()
+    ]
+    assert uncompiled == []

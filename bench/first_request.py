@@ -10,13 +10,16 @@ variables), as its Lambda would.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+import zipfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -58,6 +61,9 @@ if item is None:
 sys.stdout.write(item["talent_id"]["S"])
 """
 
+# What the Lambda Python runtime puts on sys.path beside the function's code (/var/runtime).
+RUNTIME_LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+
 # Set by bench/harness.py for its own in-process runs; a deployed function has neither.
 _BENCH_ONLY_SETTINGS = ("POWERTOOLS_METRICS_DISABLED", "POWERTOOLS_LOG_LEVEL")
 
@@ -76,6 +82,7 @@ class FirstRequest:
     # CPU time is the figure to trust on a busy machine: other processes stretch wall time.
     app_cpu_seconds: float
     boto_cpu_seconds: float
+    layout: str = "venv"
 
     @property
     def ratio(self) -> float:
@@ -150,12 +157,66 @@ def seeded_emulator() -> Iterator[tuple[dict[str, str], str]]:
         yield env, talent_id
 
 
-def run_probe(source: str, env: Mapping[str, str], expected: str) -> Timing:
+@dataclass(frozen=True)
+class Layout:
+    """Where the probes find their libraries."""
+
+    name: str
+    flags: tuple[str, ...]
+    app_path: tuple[str, ...] = ()
+    boto_path: tuple[str, ...] = ()
+
+    def source(self, probe: str, path: tuple[str, ...]) -> str:
+        return f"import sys; sys.path[:0] = {list(path)!r}\n{probe}" if path else probe
+
+
+# This venv, with every module's .pyc on disk. -B as in cold_start.py: read the .pyc files,
+# never write them mid-measurement.
+VENV = Layout("venv", ("-B",))
+
+
+@contextmanager
+def deployed_layout() -> Iterator[Layout]:
+    """As on Lambda: the unpacked `make package` zip, and beside it only what the runtime
+    provides (boto3, botocore, ... taken from this venv); -S: no site-packages, -B: the task
+    directory is read-only, so what is not compiled in the zip is compiled in every start."""
+    with tempfile.TemporaryDirectory(prefix="first-request-") as scratch:
+        root = Path(scratch)
+        env = {
+            **os.environ,
+            "AWS_DEFAULT_REGION": os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
+        }
+        subprocess.run(
+            [sys.executable, "-m", "infra.package", str(root / "out")],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        with zipfile.ZipFile(root / "out" / "deployment.zip") as archive:
+            archive.extractall(root / "task")
+        runtime = root / "runtime"
+        runtime.mkdir()
+        for name in RUNTIME_LIBRARIES:
+            spec = importlib.util.find_spec(name)
+            if spec is None or spec.origin is None:
+                raise RuntimeError(f"{name} is not installed here")
+            origin = Path(spec.origin)
+            source = origin.parent if origin.name == "__init__.py" else origin
+            (runtime / source.name).symlink_to(source)
+        yield Layout(
+            "as deployed",
+            ("-S", "-B"),
+            app_path=(str(root / "task"), str(runtime)),
+            boto_path=(str(runtime),),
+        )
+
+
+def run_probe(source: str, env: Mapping[str, str], expected: str, layout: Layout) -> Timing:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    # -B as in cold_start.py: read the .pyc files, never write them mid-measurement.
     result = subprocess.run(
-        [sys.executable, "-B", "-c", source],
+        [sys.executable, *layout.flags, "-c", source],
         cwd=ROOT,
         env=dict(env),
         capture_output=True,
@@ -170,33 +231,44 @@ def run_probe(source: str, env: Mapping[str, str], expected: str) -> Timing:
     return Timing(elapsed, cpu)
 
 
-def measure(runs: int) -> FirstRequest:
+def measure(runs: int, layouts: tuple[Layout, ...] = (VENV,)) -> list[FirstRequest]:
+    """One emulator for all layouts: the app, once imported here, keeps its first one."""
+    results = []
     with seeded_emulator() as (env, talent_id):
-        # Warm the OS file cache and .pyc files once each, then interleave so that machine
-        # noise hits both alike.
-        run_probe(_APP_PROBE, env, talent_id)
-        run_probe(_BOTO_PROBE, env, talent_id)
-        app_times, boto_times = [], []
-        for _ in range(runs):
-            app_times.append(run_probe(_APP_PROBE, env, talent_id))
-            boto_times.append(run_probe(_BOTO_PROBE, env, talent_id))
-    return FirstRequest(
-        app_seconds=statistics.median(t.wall for t in app_times),
-        boto_seconds=statistics.median(t.wall for t in boto_times),
-        runs=runs,
-        app_cpu_seconds=statistics.median(t.cpu for t in app_times),
-        boto_cpu_seconds=statistics.median(t.cpu for t in boto_times),
-    )
+        for layout in layouts:
+            app = layout.source(_APP_PROBE, layout.app_path)
+            boto = layout.source(_BOTO_PROBE, layout.boto_path)
+            # Warm the OS file cache once each, then interleave so that machine noise hits
+            # both alike.
+            run_probe(app, env, talent_id, layout)
+            run_probe(boto, env, talent_id, layout)
+            app_times, boto_times = [], []
+            for _ in range(runs):
+                app_times.append(run_probe(app, env, talent_id, layout))
+                boto_times.append(run_probe(boto, env, talent_id, layout))
+            results.append(
+                FirstRequest(
+                    app_seconds=statistics.median(t.wall for t in app_times),
+                    boto_seconds=statistics.median(t.wall for t in boto_times),
+                    runs=runs,
+                    app_cpu_seconds=statistics.median(t.cpu for t in app_times),
+                    boto_cpu_seconds=statistics.median(t.cpu for t in boto_times),
+                    layout=layout.name,
+                )
+            )
+    return results
 
 
 def report(result: FirstRequest) -> str:
     return "\n".join(
         (
-            f"first request, fresh boto3 GetItem (median of {result.runs}): "
+            f"first request ({result.layout}), fresh boto3 GetItem (median of {result.runs}): "
             f"{result.boto_seconds * 1000:7.1f} ms",
-            f"first request, fresh app GET /v1/talent/{{id}} (median of {result.runs}): "
+            f"first request ({result.layout}), fresh app GET /v1/talent/{{id}} "
+            f"(median of {result.runs}): "
             f"{result.app_seconds * 1000:7.1f} ms",
-            f"ratio first request app / boto3: {result.ratio:.2f} (target <= {TARGET_RATIO}) "
+            f"ratio first request ({result.layout}) app / boto3: {result.ratio:.2f} "
+            f"(target <= {TARGET_RATIO}) "
             f"{'PASS' if result.passed else 'FAIL'}",
             f"  the same in CPU time (user + sys, medians): app {result.app_cpu_seconds * 1000:.0f}"
             f" ms / boto3 {result.boto_cpu_seconds * 1000:.0f} ms = {result.cpu_ratio:.2f}",
@@ -205,6 +277,8 @@ def report(result: FirstRequest) -> str:
 
 
 if __name__ == "__main__":
-    outcome = measure(int(sys.argv[1]) if len(sys.argv) > 1 else 15)
-    print(report(outcome))
-    raise SystemExit(0 if outcome.passed else 1)
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with deployed_layout() as deployed:
+        outcomes = measure(count, (VENV, deployed))
+    print("\n".join(report(outcome) for outcome in outcomes))
+    raise SystemExit(0 if all(outcome.passed for outcome in outcomes) else 1)

@@ -34,10 +34,15 @@ package: install
 	$(BIN)/python -m infra.package build/package
 	$(BIN)/cfn-lint build/package/sam.json
 
+# Every benchmark runs and prints its figures; the target fails at the end if any missed.
 bench: install
-	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/ddb_calls.py
-	$(BIN)/python bench/search_cost.py
+	@status=0; \
+	$(BIN)/python bench/cold_start.py || status=1; \
+	$(BIN)/python bench/first_request_breakdown.py || status=1; \
+	$(BIN)/python bench/package_size.py || status=1; \
+	$(BIN)/python bench/ddb_calls.py || status=1; \
+	$(BIN)/python bench/search_cost.py || status=1; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,9 @@
 
 Chalice generates the functions, their event sources, the schedule and the REST API; the
 resources they use live in infra/resources.json. This module merges the two and wires the
-functions to those resources in the places chalice has no setting for.
+functions to those resources in the places chalice has no setting for. The deployment zip
+leaves boto3 and botocore to the Lambda runtime (infra/slim.py says why) and carries the
+bytecode of everything else (infra/bytecode.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from infra import bytecode, slim
 from infra.limits import apply_limits
 
 Template = dict[str, Any]
@@ -80,6 +83,14 @@ def functions(template: Template) -> Iterator[tuple[str, dict[str, Any]]]:
     for logical_id, resource in template["Resources"].items():
         if resource["Type"] == SERVERLESS_FUNCTION:
             yield logical_id, resource["Properties"]
+
+
+def function_runtime(template: Template) -> str:
+    """The one Python runtime every function uses (the zip's bytecode is built for it)."""
+    runtimes = {properties["Runtime"] for _, properties in functions(template)}
+    if len(runtimes) != 1:
+        raise PackagingError(f"functions must share one runtime, not {sorted(runtimes)}")
+    return runtimes.pop()
 
 
 def queue_ids_by_name(template: Template) -> dict[str, str]:
@@ -200,6 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--stage", default="prod", help="chalice stage to package")
     args = parser.parse_args(argv)
     generated = chalice_package(args.stage, args.outdir)
+    archive = args.outdir / "deployment.zip"
+    for dist in slim.prune(archive):
+        sys.stdout.write(f"left {dist.name} {dist.version} to the Lambda runtime\n")
+    compiled = bytecode.add_bytecode(archive, function_runtime(generated))
+    sys.stdout.write(f"compiled {compiled} modules into {archive.name}\n")
     path = write_template(build_template(generated, load_resources(), args.stage), args.outdir)
     sys.stdout.write(f"wrote {path}\n")
     return 0

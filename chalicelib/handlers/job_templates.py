@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import job_templates
 from chalicelib.errors import NotFoundError
+from chalicelib.lazy import lazy_import
 from chalicelib.web.router import Api, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.domain import job_templates
+else:
+    # The templates load when these routes are first called, not in every cold start.
+    job_templates = lazy_import("chalicelib.domain.job_templates")
 
 api = Api(__name__, tag="jobs")
 

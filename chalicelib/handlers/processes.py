@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from chalicelib.domain import processes
+from chalicelib.lazy import lazy_import
 from chalicelib.web.router import Api, RequestContext
+
+if TYPE_CHECKING:
+    from chalicelib.domain import processes
+else:
+    # The process tables and their engine load when this route is first called, not in
+    # every cold start.
+    processes = lazy_import("chalicelib.domain.processes")
 
 api = Api(__name__, tag="transactions")
 

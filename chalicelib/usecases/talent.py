@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import ForbiddenError, ValidationError
-from chalicelib.models import media as media_store
-from chalicelib.models import search_index, search_outbox
+from chalicelib.lazy import lazy_import
+from chalicelib.models import search_outbox
 from chalicelib.models import talent as talent_store
 from chalicelib.schemas.talent import PortfolioCreate, PortfolioPatch, TalentCreate, TalentPatch
+
+if TYPE_CHECKING:
+    from chalicelib.models import media as media_store
+    from chalicelib.models import search_index
+else:
+    # Only writes reindex or check media; a cold read of a profile need not load them
+    # (tests/functional/test_cold_path.py).
+    media_store = lazy_import("chalicelib.models.media")
+    search_index = lazy_import("chalicelib.models.search_index")
 
 
 def _require_own_media(principal: Principal, media_id: str, purposes: tuple[str, ...]) -> None:

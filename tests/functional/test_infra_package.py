@@ -5,11 +5,13 @@ about 9 s warm; one xdist group so it runs once, beside the other tests."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,8 @@ def test_packaged_template_wires_every_function(package_dir: Path) -> None:
         properties = function["Properties"]
         assert properties["Role"] == {"Fn::GetAtt": ["AppFunctionRole", "Arn"]}
         assert "TABLE_NAME" in properties["Environment"]["Variables"]
+        # From .chalice/config.json: the first pydantic model built skips the plugin scan.
+        assert properties["Environment"]["Variables"]["PYDANTIC_DISABLE_PLUGINS"] == "__all__"
         for event in properties.get("Events", {}).values():
             if event["Type"] == "SQS":
                 assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
@@ -70,3 +74,90 @@ def test_packaged_template_wires_every_function(package_dir: Path) -> None:
         "x-amazon-apigateway-gateway-responses"
         in (resources["RestAPI"]["Properties"]["DefinitionBody"])
     )
+
+
+# What the Lambda Python runtime puts on sys.path beside the function's code (/var/runtime).
+_RUNTIME_LIBRARIES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+PACKAGE_TARGET_BYTES = 20_000_000
+
+
+def test_deployment_package_fits_the_size_target(package_dir: Path) -> None:
+    archive = package_dir / "deployment.zip"
+    with zipfile.ZipFile(archive) as zipped:
+        tops = {name.split("/", 1)[0] for name in zipped.namelist()}
+    assert "chalicelib" in tops
+    assert "pynamodb" in tops
+    # The runtime's copies serve these; shipping them again is most of the megabytes.
+    assert not tops & {"boto3", "botocore", "s3transfer"}, sorted(tops)
+    assert archive.stat().st_size <= PACKAGE_TARGET_BYTES, archive.stat().st_size
+
+
+def _runtime_site(where: Path) -> Path:
+    """A stand-in for /var/runtime: the runtime's libraries, taken from this venv."""
+    site = where / "runtime"
+    site.mkdir()
+    for name in _RUNTIME_LIBRARIES:
+        spec = importlib.util.find_spec(name)
+        assert spec is not None and spec.origin is not None, name
+        origin = Path(spec.origin)
+        source = origin.parent if origin.name == "__init__.py" else origin
+        (site / source.name).symlink_to(source)
+    return site
+
+
+_SERVE_HEALTH = """
+import json, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import app, botocore, pynamodb
+assert botocore.__file__.startswith(sys.argv[2]), botocore.__file__
+assert pynamodb.__file__.startswith(sys.argv[1]), pynamodb.__file__
+event = {
+    "resource": "/v1/health", "path": "/v1/health", "httpMethod": "GET",
+    "headers": {}, "multiValueQueryStringParameters": None, "pathParameters": None,
+    "stageVariables": None, "body": None, "isBase64Encoded": False,
+    "requestContext": {"resourcePath": "/v1/health", "httpMethod": "GET", "path": "/api/v1/health"},
+}
+response = app.app(event, None)
+# The source files of every module the package gave, for the bytecode check.
+packaged = sorted(
+    module.__file__ for module in list(sys.modules.values())
+    if (getattr(module, "__file__", None) or "").startswith(sys.argv[1] + "/")
+    and module.__file__.endswith(".py")
+)
+sys.stdout.write(json.dumps({"response": response, "packaged": packaged}))
+"""
+
+
+def test_package_runs_on_the_lambda_runtime_libraries(package_dir: Path, tmp_path: Path) -> None:
+    """Only the package and what the runtime provides are importable (-S: no site-packages),
+    and the API answers a request: nothing the code needs was pruned."""
+    code = tmp_path / "task"
+    with zipfile.ZipFile(package_dir / "deployment.zip") as zipped:
+        zipped.extractall(code)
+    runtime = _runtime_site(tmp_path)
+    env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
+    env["POWERTOOLS_METRICS_DISABLED"] = "true"
+    result = subprocess.run(
+        # -B: as on read-only /var/task, nothing compiled now is written beside the sources.
+        [sys.executable, "-S", "-B", "-c", _SERVE_HEALTH, str(code), str(runtime)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.splitlines()[-1])
+    response = outcome["response"]
+    assert response["statusCode"] == 200, response
+    assert json.loads(response["body"]) == {"status": "ok"}
+    # /var/task is read-only: a module without its .pyc in the zip is compiled from source
+    # in every cold start.
+    assert len(outcome["packaged"]) > 100
+    uncompiled = [
+        source
+        for source in outcome["packaged"]
+        if not Path(importlib.util.cache_from_source(source)).is_file()
+    ]
+    assert uncompiled == []

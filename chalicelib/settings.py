@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications")
+QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications", "conversations")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,10 @@ class Settings:
     metrics_enabled: bool = True
     platform_fee_bps: int = 1000
     public_api_url: str = "http://127.0.0.1:8000"
+    new_threads_per_day: int = 10
+    # The WebSocket API's @connections endpoint (https://<api-id>.execute-api.<region>.
+    # amazonaws.com/<stage>); empty means real-time pushes are not configured.
+    websocket_api_url: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -77,6 +81,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_enabled=not _flag(env.get("POWERTOOLS_METRICS_DISABLED"), False),
         platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
         public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
+        new_threads_per_day=int(env.get("NEW_THREADS_PER_DAY", "10")),
+        websocket_api_url=env.get("WEBSOCKET_API_URL", "").rstrip("/"),
     )
 
 

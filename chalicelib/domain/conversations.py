@@ -1,0 +1,30 @@
+"""Pure rules of conversations: who talks about what, body limits, spam fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime, timedelta
+
+ABOUT_TYPES = ("talent", "booking", "job", "proposal", "contract")
+SUBJECT_ABOUT_TYPES = frozenset({"booking", "proposal", "contract"})
+MAX_BODY_CHARS = 5000
+MAX_ATTACHMENTS = 10
+NEW_ACCOUNT_AGE = timedelta(hours=24)
+ATTACHMENT_PURPOSE = "attachment"
+
+
+def body_fingerprint(body: str) -> str:
+    """The same text however it is cased, spaced or composed: copy-paste spam with a changed
+    capital or an extra space is still the same body."""
+    folded = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+    return hashlib.sha256(folded.encode()).hexdigest()[:32]
+
+
+def is_new_account(created_at: datetime, now: datetime, established: bool) -> bool:
+    """Younger than 24 h, or nothing completed yet: limited in how many threads it opens."""
+    return now - created_at < NEW_ACCOUNT_AGE or not established
+
+
+def seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds()) + 1)

@@ -71,7 +71,11 @@ def count_new_thread_in(writes: Writes, user_id: str, now: datetime, limit: int)
         NEW_THREADS_LABEL,
         lambda t: t.update(
             item,
-            actions=[CounterItem.n.add(1), CounterItem.expires_at.set(expires)],
+            actions=[
+                CounterItem.kind.set(CounterItem),  # an upsert: the discriminator too
+                CounterItem.n.add(1),
+                CounterItem.expires_at.set(expires),
+            ],
             condition=CounterItem.n.does_not_exist() | (CounterItem.n < limit),
         ),
     )
@@ -89,6 +93,7 @@ def count_body_in(
         lambda t: t.update(
             item,
             actions=[
+                CounterItem.kind.set(CounterItem),
                 CounterItem.recipients.add({recipient_id}),
                 CounterItem.expires_at.set(expires),
             ],

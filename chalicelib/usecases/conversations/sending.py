@@ -1,5 +1,6 @@
-"""Sending a message: everything it checks is read in one BatchGetItem (the thread, whether
-the two share a paid relation, whether the sender is established, the attachments), and
+"""Sending a message: what it checks is read in one BatchGetItem (the thread, the
+attachments; when opening a thread also whether the two share a paid relation and whether
+the sender is established; a post whose body has contacts to mask looks the pair up), and
 everything it changes is one transaction (the message, the thread, both inbox entries, the
 spam counters, the blocks it must not cross, the `message.created` domain event). A refusal
 therefore stores nothing."""
@@ -16,7 +17,6 @@ from chalicelib.domain import conversations as rules
 from chalicelib.errors import RateLimitedError, ValidationError
 from chalicelib.models import blocks, keys, outbox, timers
 from chalicelib.models import conversation_limits as limits
-from chalicelib.models.base import Item
 from chalicelib.models.media import VERIFIED, MediaItem
 from chalicelib.models.threads import Message, Thread, ThreadItem, fetch, to_thread
 from chalicelib.models.writes import TransactionConflictError, Writes, save
@@ -34,10 +34,11 @@ class Draft:
 
 @dataclass(frozen=True)
 class Facts:
-    """What one BatchGetItem told about a send."""
+    """What one BatchGetItem told about a send. `paid` is None when it was not asked: a post
+    in an existing thread looks the pair up only if its body has something to mask."""
 
     thread: Thread | None
-    paid: bool
+    paid: bool | None
     established: bool
     media: dict[str, MediaItem]
 
@@ -45,35 +46,32 @@ class Facts:
 def read_facts(
     principal: Principal, thread_id: str, counterpart: str | None, draft: Draft
 ) -> Facts:
-    """`counterpart` is known when opening a thread; otherwise it comes from the thread."""
-    wanted = [
-        (keys.thread_pk(thread_id), keys.THREAD_SK),
-        limits.standing_key(principal.user_id),
-        *[(keys.media_pk(m), keys.MEDIA_SK) for m in draft.attachments],
-    ]
+    """`counterpart` is known when opening a thread (then the pair and the sender's standing
+    are read too); a post learns it from the thread."""
+    thread_key = (keys.thread_pk(thread_id), keys.THREAD_SK)
+    media_keys = [(keys.media_pk(m), keys.MEDIA_SK) for m in draft.attachments]
+    extra = []
     if counterpart is not None:
-        wanted.append(limits.pair_key(principal.user_id, counterpart))
-    found = fetch(wanted)
-    item = found.get(wanted[0])
-    thread = to_thread(item) if isinstance(item, ThreadItem) else None
-    if counterpart is None and thread is not None and principal.user_id in thread.participants:
-        # The pair is only known once the thread is: a second look, by key, for this one item.
-        pair = fetch([limits.pair_key(*thread.participants)])
-        found.update(pair)
-        counterpart = thread.other(principal.user_id)
-    paid = counterpart is not None and _present(
-        found, limits.pair_key(principal.user_id, counterpart)
+        extra = [
+            limits.standing_key(principal.user_id),
+            limits.pair_key(principal.user_id, counterpart),
+        ]
+    found = fetch([thread_key, *media_keys, *extra])
+    item = found.get(thread_key)
+    media = {m.media_id: m for key in media_keys if isinstance(m := found.get(key), MediaItem)}
+    return Facts(
+        thread=to_thread(item) if isinstance(item, ThreadItem) else None,
+        paid=(extra[1] in found) if extra else None,
+        established=bool(extra) and extra[0] in found,
+        media=media,
     )
-    media = {
-        m.media_id: m
-        for key in wanted[2 : 2 + len(draft.attachments)]
-        if isinstance(m := found.get(key), MediaItem)
-    }
-    return Facts(thread, paid, _present(found, limits.standing_key(principal.user_id)), media)
 
 
-def _present(found: dict[tuple[str, str], Item], key: tuple[str, str]) -> bool:
-    return key in found
+def _paid(facts: Facts, thread: Thread) -> bool:
+    if facts.paid is not None:
+        return facts.paid
+    pair = limits.pair_key(*thread.participants)
+    return pair in fetch([pair])
 
 
 def _check_attachments(principal: Principal, draft: Draft, media: dict[str, MediaItem]) -> None:
@@ -97,11 +95,10 @@ def _check_attachments(principal: Principal, draft: Draft, media: dict[str, Medi
 
 def compose(principal: Principal, thread: Thread, draft: Draft, facts: Facts) -> Message:
     _check_attachments(principal, draft, facts.media)
-    body = draft.body
-    masked = False
-    if not facts.paid:
-        result = contact_masking.mask_contacts(body)
-        body, masked = result.text, result.masked
+    body, masked = draft.body, False
+    result = contact_masking.mask_contacts(body)
+    if result.masked and not _paid(facts, thread):
+        body, masked = result.text, True
     return Message(
         id=ids.new_id(),
         thread_id=thread.id,

@@ -167,8 +167,14 @@ def mine(principal: Principal, limit: int, cursor: str | None) -> tuple[list[Thr
 def messages(
     principal: Principal, thread_id: str, limit: int, cursor: str | None
 ) -> tuple[list[Message], str | None]:
-    get(principal, thread_id)
-    return store.messages(thread_id, limit=limit, cursor=cursor)
+    """One Query: every message names its thread's participants, so a page that has any
+    proves the caller may read it; only an empty page needs the thread itself."""
+    found, next_cursor = store.messages(thread_id, limit=limit, cursor=cursor)
+    if not found:
+        get(principal, thread_id)
+    elif not (principal.user_id in found[0].participants or principal.is_admin):
+        raise NotFoundError("thread not found")
+    return found, next_cursor
 
 
 def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
@@ -220,12 +226,15 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
 def attachment(principal: Principal, thread_id: str, media_id: str) -> media_store.Media:
     """An attachment of this thread, for its participants only (404 to anyone else)."""
     grant_key = (keys.thread_pk(thread_id), keys.thread_attachment_sk(media_id))
-    found = store.fetch([store.thread_key(thread_id), grant_key])
+    media_key = (keys.media_pk(media_id), keys.MEDIA_SK)
+    found = store.fetch([store.thread_key(thread_id), grant_key, media_key])
     item = found.get(store.thread_key(thread_id))
     _require_participant(
         store.to_thread(item) if isinstance(item, store.ThreadItem) else None, principal
     )
-    media = media_store.get(media_id) if grant_key in found else None
-    if media is None or media.status != media_store.VERIFIED:
+    media = found.get(media_key)
+    if grant_key not in found or not isinstance(media, media_store.MediaItem):
         raise NotFoundError("attachment not found")
-    return media
+    if media.status != media_store.VERIFIED:
+        raise NotFoundError("attachment not found")
+    return media_store.to_media(media)

@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import conversation_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
 from tests.functional.deals import (
     book,
@@ -557,6 +558,8 @@ SCENARIOS += [
     _transition("milestones", "dispute (submitted)", _milestone("submitted"), BUYER, **DISPUTE),
 ]
 
+
+SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messages, reads
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 

@@ -12,12 +12,21 @@ MAX_BODY_CHARS = 5000
 MAX_ATTACHMENTS = 10
 NEW_ACCOUNT_AGE = timedelta(hours=24)
 ATTACHMENT_PURPOSE = "attachment"
+# "Thanks!" or "ok" to three people in an hour is manners, not spam: only bodies at least
+# this long (normalised) count towards the same-body limit.
+SAME_BODY_MIN_CHARS = 20
 
 
-def body_fingerprint(body: str) -> str:
+def _folded(body: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+
+
+def body_fingerprint(body: str) -> str | None:
     """The same text however it is cased, spaced or composed: copy-paste spam with a changed
-    capital or an extra space is still the same body."""
-    folded = " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+    capital or an extra space is still the same body. None for a body too short to count."""
+    folded = _folded(body)
+    if len(folded) < SAME_BODY_MIN_CHARS:
+        return None
     return hashlib.sha256(folded.encode()).hexdigest()[:32]
 
 

@@ -119,6 +119,13 @@ def test_the_same_body_to_a_third_person_within_an_hour_is_refused(
     assert inquiry(api, talents[2]["id"], "Cheap shows! Book now").status == 201
 
 
+def test_short_courtesies_are_not_counted_as_spam(api: JsonClient) -> None:
+    talents = [create_talent(api, f"t{i}@example.com") for i in range(3)]
+    for talent in talents:
+        assert inquiry(api, talent["id"], "Thanks! 🙏").status == 201
+    assert count_items("message") == 3
+
+
 def test_reports_store_the_target_for_moderation(api: JsonClient) -> None:
     talent = create_talent(api, TALENT)
     thread = inquiry(api, talent["id"], "rude words").body

@@ -119,7 +119,8 @@ def guard_in(
     blocks.require_not_blocked_in(writes, blocker_id=recipient, blocked_id=sender)
     blocks.require_not_blocked_in(writes, blocker_id=sender, blocked_id=recipient)
     fingerprint = rules.body_fingerprint(message.body)
-    limits.count_body_in(writes, sender, fingerprint, recipient, message.created_at)
+    if fingerprint is not None:
+        limits.count_body_in(writes, sender, fingerprint, recipient, message.created_at)
     new_account = rules.is_new_account(
         principal.user.created_at, message.created_at, facts.established
     )

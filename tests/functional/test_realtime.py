@@ -121,6 +121,8 @@ def test_a_bad_token_is_refused_at_connect(lambdas: Any, issuer: FakeIssuer) -> 
     assert count_items("ws_connection") == 0
     assert connect(lambdas, "c-good", issuer.token(CUSTOMER)) == 200
     assert count_items("ws_connection") == 1
+    frame = {**ws_event("$default", "c-good"), "body": '{"action": "ping"}'}
+    assert lambdas.lambda_.invoke("ws_message", frame).payload["statusCode"] == 200
     disconnect = lambdas.lambda_.invoke("ws_disconnect", ws_event("$disconnect", "c-good"))
     assert disconnect.payload["statusCode"] == 200
     assert count_items("ws_connection") == 0

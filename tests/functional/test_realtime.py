@@ -173,3 +173,42 @@ def test_pushes_need_the_websocket_endpoint_configured(stack: Any) -> None:
     with pytest.raises(realtime.RealtimeNotConfiguredError):
         realtime.push_to_user("user-1", {"type": "message.created"})
     assert realtime.push_to_user("nobody", {"type": "message.created"}) == 0
+
+
+def test_payments_and_completions_become_masking_and_standing_facts(
+    stack: Any, lambdas: Any
+) -> None:
+    from chalicelib.models import conversation_limits as limits
+    from chalicelib.models.threads import fetch
+
+    def transition(subject_type: str, to: str, customer: str, talent: str) -> dict[str, Any]:
+        return {
+            "detail-type": "process.transition",
+            "detail": {
+                "subject": {"type": subject_type, "id": f"{subject_type}-1"},
+                "to": to,
+                "customer_id": customer,
+                "talent_user_id": talent,
+            },
+        }
+
+    events = [
+        transition("booking", "requested", "c1", "t1"),  # no money yet: nothing
+        transition("milestone", "funded", "c2", "t2"),
+        transition("contract", "completed", "c3", "t3"),
+    ]
+    sqs = lambdas.events.generate_sqs_event(
+        queue_name="marketplace-conversations", message_bodies=[json.dumps(e) for e in events]
+    )
+    for index, record in enumerate(sqs["Records"]):
+        record["messageId"] = f"m-{index}"
+    assert lambdas.lambda_.invoke("conversations_worker", sqs).payload == {"batchItemFailures": []}
+    wanted = [
+        limits.pair_key("c1", "t1"),
+        limits.pair_key("t2", "c2"),
+        limits.standing_key("c3"),
+        limits.standing_key("t3"),
+        limits.standing_key("c2"),
+    ]
+    found = fetch(wanted)
+    assert [key in found for key in wanted] == [False, True, True, True, False]

@@ -167,3 +167,19 @@ def test_reports_store_the_target_for_moderation(api: JsonClient) -> None:
     )
     assert bad.status == 400
     assert count_items("report") == 3
+
+
+def test_ids_that_cannot_exist_are_404_not_500(api: JsonClient) -> None:
+    huge = "X" * 3000
+    for method, path, body in [
+        ("GET", f"/v1/threads/{huge}", None),
+        ("GET", f"/v1/threads/{huge}/messages", None),
+        ("POST", f"/v1/threads/{huge}/messages", {"body": "hi"}),
+        ("POST", f"/v1/threads/{huge}/read", {"up_to": "01JF3ZK8Q9M4X7V2B6N5T1R0YH"}),
+        ("GET", f"/v1/threads/{huge}/attachments/{huge}", None),
+        ("POST", f"/v1/me/blocks/{huge}", None),
+        ("DELETE", f"/v1/me/blocks/{huge}", None),
+    ]:
+        reply = api.request(method, path, as_user=CUSTOMER, json_body=body)
+        assert reply.status == 404, (method, path[:40], reply.status, reply.body)
+    assert count_items("block") == 0

@@ -130,6 +130,13 @@ def _append(principal: Principal, thread: Thread, draft: Draft, facts: sending.F
     return Sent(_after(thread, message, created=False), message, created=False)
 
 
+def _known(value: str, what: str) -> str:
+    """An id that is no ULID names nothing (and could exceed DynamoDB's key size): 404."""
+    if not ids.is_valid_id(value):
+        raise NotFoundError(f"{what} not found")
+    return value
+
+
 def _require_participant(thread: Thread | None, principal: Principal) -> Thread:
     if thread is None or principal.user_id not in thread.participants:
         raise NotFoundError("thread not found")
@@ -141,6 +148,7 @@ def post(principal: Principal, thread_id: str, draft: Draft) -> Sent:
 
 
 def _post(principal: Principal, thread_id: str, draft: Draft) -> Sent:
+    _known(thread_id, "thread")
     facts = sending.read_facts(principal, thread_id, None, draft)
     thread = _require_participant(facts.thread, principal)
     return _append(principal, thread, draft, facts)
@@ -154,6 +162,7 @@ def _load(thread_id: str) -> Thread | None:
 
 def get(principal: Principal, thread_id: str) -> Thread:
     """Its two participants and admins."""
+    _known(thread_id, "thread")
     thread = _load(thread_id)
     if thread is None or not (principal.user_id in thread.participants or principal.is_admin):
         raise NotFoundError("thread not found")
@@ -169,6 +178,7 @@ def messages(
 ) -> tuple[list[Message], str | None]:
     """One Query: every message names its thread's participants, so a page that has any
     proves the caller may read it; only an empty page needs the thread itself."""
+    _known(thread_id, "thread")
     found, next_cursor = store.messages(thread_id, limit=limit, cursor=cursor)
     if not found:
         get(principal, thread_id)
@@ -179,6 +189,7 @@ def messages(
 
 def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
     """Moves the caller's `read_up_to` forward (never back) and zeroes their unread count."""
+    _known(thread_id, "thread")
     message_key = (keys.thread_pk(thread_id), keys.message_sk(up_to))
     found = store.fetch([store.thread_key(thread_id), message_key])
     item = found.get(store.thread_key(thread_id))
@@ -225,6 +236,8 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
 
 def attachment(principal: Principal, thread_id: str, media_id: str) -> media_store.Media:
     """An attachment of this thread, for its participants only (404 to anyone else)."""
+    _known(thread_id, "thread")
+    _known(media_id, "attachment")
     grant_key = (keys.thread_pk(thread_id), keys.thread_attachment_sk(media_id))
     media_key = (keys.media_pk(media_id), keys.MEDIA_SK)
     found = store.fetch([store.thread_key(thread_id), grant_key, media_key])

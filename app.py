@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Rate
 
 from chalicelib.handlers import (
+    blocks,
     bookings,
     catalog,
     job_templates,
@@ -16,11 +17,13 @@ from chalicelib.handlers import (
     payments,
     payouts,
     processes,
+    realtime,
     saved,
     search,
     subjects,
     system,
     talent,
+    threads,
 )
 from chalicelib.resources import (
     FEATURED_REFRESH_RATE_MINUTES,
@@ -33,6 +36,7 @@ from chalicelib.workers import queues, sqs
 
 app = Application(app_name="marketplace")
 app.register_middleware(http_middleware, "http")
+app.experimental_feature_flags.update(["WEBSOCKETS"])
 
 for blueprint_module in (
     system,
@@ -49,6 +53,8 @@ for blueprint_module in (
     subjects,
     payments,
     payouts,
+    threads,
+    blocks,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -84,6 +90,28 @@ def notifications_worker(event: Any) -> dict[str, Any]:
     from chalicelib.workers import email as _email  # noqa: F401 - registers the email sender
 
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["conversations"], batch_size=10, name="conversations_worker")
+def conversations_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import conversations as _conversations  # noqa: F401 - registers
+
+    return sqs.process_batch(_event_dict(event), event.context, queues.handle_conversation_record)
+
+
+@app.on_ws_connect(name="ws_connect")
+def ws_connect(event: Any) -> dict[str, Any]:
+    return realtime.connect(_event_dict(event))
+
+
+@app.on_ws_message(name="ws_message")
+def ws_message(event: Any) -> dict[str, Any]:
+    return realtime.message(_event_dict(event))
+
+
+@app.on_ws_disconnect(name="ws_disconnect")
+def ws_disconnect(event: Any) -> dict[str, Any]:
+    return realtime.disconnect(_event_dict(event))
 
 
 @app.schedule(Rate(FEATURED_REFRESH_RATE_MINUTES, unit=Rate.MINUTES), name="featured_refresh")

@@ -17,6 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench import conversation_scenarios
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -567,6 +568,8 @@ SCENARIOS += [
     for name, call, setup, budget, status in payment_scenarios()
 ]
 
+
+SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messages, reads
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 

@@ -11,8 +11,10 @@ _clients: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
-def client(service: str) -> Any:
-    """A cached boto3 client for `service`; endpoints come from AWS_ENDPOINT_URL* when set."""
+def client(service: str, endpoint_url: str | None = None) -> Any:
+    """A cached boto3 client for `service`; endpoints come from AWS_ENDPOINT_URL* when set,
+    or from `endpoint_url` for a service whose endpoint is per deployment (a WebSocket
+    API's @connections)."""
     existing = _clients.get(service)
     if existing is not None:
         return existing
@@ -27,7 +29,7 @@ def client(service: str) -> Any:
                 retries={"max_attempts": 3, "mode": "standard"},
             )
             _clients[service] = boto3.session.Session().client(
-                service, region_name=get_settings().region, config=config
+                service, region_name=get_settings().region, config=config, endpoint_url=endpoint_url
             )
         return _clients[service]
 

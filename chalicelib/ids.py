@@ -18,3 +18,13 @@ def new_id() -> str:
 
 def is_valid_id(value: str) -> bool:
     return bool(_ULID_PATTERN.match(value))
+
+
+def derived_id(text: str) -> str:
+    """A ULID-shaped id that is the same for the same text (a thread between two people
+    about one thing): a conditional put on it makes racing creators meet on one item."""
+    import hashlib
+
+    from ulid import ULID
+
+    return str(ULID.from_bytes(hashlib.sha256(text.encode()).digest()[:16]))

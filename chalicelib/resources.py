@@ -8,6 +8,7 @@ QUEUE_NAMES: dict[str, str] = {
     "payouts": "marketplace-payouts",
     "media": "marketplace-media",
     "notifications": "marketplace-notifications",
+    "conversations": "marketplace-conversations",
 }
 DLQ_SUFFIX = "-dlq"
 TIMERS_SWEEP_RATE_MINUTES = 1

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications")
+QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications", "conversations")
 # The highest price (a quote, a service, a booking) per currency, in minor units: about
 # USD 100,000 each. MAX_PRICE overrides some or all, e.g. "IQD=50000000,USD=2000000".
 DEFAULT_MAX_PRICES: Mapping[str, int] = {
@@ -61,6 +61,10 @@ class Settings:
     webhook_retention_seconds: int = 90 * 24 * 3600
     unmatched_webhook_retention_seconds: int = 3600
     max_webhook_bytes: int = 131_072
+    new_threads_per_day: int = 10
+    # The WebSocket API's @connections endpoint (https://<api-id>.execute-api.<region>.
+    # amazonaws.com/<stage>); empty means real-time pushes are not configured.
+    websocket_api_url: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -178,6 +182,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
             env, "UNMATCHED_WEBHOOK_RETENTION_SECONDS", 3600
         ),
         max_webhook_bytes=_positive_int(env, "MAX_WEBHOOK_BYTES", 131_072),
+        new_threads_per_day=int(env.get("NEW_THREADS_PER_DAY", "10")),
+        websocket_api_url=env.get("WEBSOCKET_API_URL", "").rstrip("/"),
     )
 
 

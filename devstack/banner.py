@@ -16,6 +16,8 @@ def render(config: StackConfig, tokens: Mapping[str, str]) -> str:
         f"  sandbox        {sandbox}   (dev issuer; /dev/clock /dev/tick /dev/drain /dev/outbox"
         " /dev/transitions)",
         f"  AWS emulator   {config.aws_url}   (moto: {config.aws_url}/moto-api/)",
+        f"  WebSocket      {config.ws_url}/?token=<JWT>   (real time; @connections on"
+        f" {config.ws_connections_url})",
         "",
         "Tokens (valid 12 h; the issuer key lives in " + str(config.state_dir) + ")",
     ]

@@ -45,6 +45,8 @@ class StackConfig:
     aws_port: int
     sandbox_port: int
     state_dir: Path
+    ws_port: int = 8001
+    ws_connections_port: int = 8002
     host: str = HOST
     region: str = REGION
     project_dir: Path = PROJECT_DIR
@@ -65,6 +67,14 @@ class StackConfig:
         return f"http://{self.host}:{self.sandbox_port}"
 
     @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.ws_port}"
+
+    @property
+    def ws_connections_url(self) -> str:
+        return f"http://{self.host}:{self.ws_connections_port}"
+
+    @property
     def clock_file(self) -> Path:
         # One file per API port, so two stacks sharing a state dir never share a clock.
         return self.state_dir / f"clock-{self.api_port}"
@@ -73,10 +83,16 @@ class StackConfig:
     def from_env(cls, environ: Mapping[str, str]) -> StackConfig:
         ports = {
             name: _port(environ, name, default)
-            for name, default in (("API_PORT", 8000), ("AWS_PORT", 4566), ("SANDBOX_PORT", 8010))
+            for name, default in (
+                ("API_PORT", 8000),
+                ("AWS_PORT", 4566),
+                ("SANDBOX_PORT", 8010),
+                ("WS_PORT", 8001),
+                ("WS_CONNECTIONS_PORT", 8002),
+            )
         }
         if len(set(ports.values())) != len(ports):
-            raise ConfigError(f"API_PORT, AWS_PORT and SANDBOX_PORT must differ: {ports}")
+            raise ConfigError(f"the ports must differ: {ports}")
         try:
             # Checked now, so a half-configured provider stops the start before anything runs.
             provider_config.resolve("http://sandbox.invalid", environ)
@@ -87,6 +103,8 @@ class StackConfig:
             api_port=ports["API_PORT"],
             aws_port=ports["AWS_PORT"],
             sandbox_port=ports["SANDBOX_PORT"],
+            ws_port=ports["WS_PORT"],
+            ws_connections_port=ports["WS_CONNECTIONS_PORT"],
             state_dir=Path(state_dir).expanduser().resolve(),
             developer_env={
                 name: environ[name] for name in _DEVELOPER_VARIABLES if environ.get(name)
@@ -113,6 +131,8 @@ def ensure_ports_free(config: StackConfig) -> None:
         ("API_PORT", config.api_port),
         ("AWS_PORT", config.aws_port),
         ("SANDBOX_PORT", config.sandbox_port),
+        ("WS_PORT", config.ws_port),
+        ("WS_CONNECTIONS_PORT", config.ws_connections_port),
     ):
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -123,7 +143,8 @@ def ensure_ports_free(config: StackConfig) -> None:
     if busy:
         raise ConfigError(
             f"port(s) already in use: {', '.join(busy)}; is another stack running? "
-            "Stop it, or choose other ports with API_PORT / AWS_PORT / SANDBOX_PORT."
+            "Stop it, or choose other ports with API_PORT / AWS_PORT / SANDBOX_PORT / WS_PORT / "
+            "WS_CONNECTIONS_PORT."
         )
 
 
@@ -159,6 +180,8 @@ def runtime_env(config: StackConfig, resources_env: Mapping[str, str]) -> dict[s
         "ALLOWED_RETURN_ORIGINS": ",".join(
             (config.api_url, config.sandbox_url, *LOCAL_SPA_ORIGINS)
         ),
+        # The local WebSocket gateway's @connections API (devstack/ws_gateway.py).
+        "WEBSOCKET_API_URL": config.ws_connections_url,
     }
     env.update(resources_env)
     return env

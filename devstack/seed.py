@@ -368,12 +368,42 @@ def seed_transactions(context: SeedContext) -> None:
     )
 
 
+def seed_conversations(context: SeedContext) -> None:
+    """The demo customer's inquiry to the demo talent, answered; skipped once they have one."""
+    if context.api("GET", "/v1/threads", "customer")["items"]:
+        return
+    talent_id = context.api("GET", "/v1/me", "talent")["talent_id"]
+    thread = context.api(
+        "POST",
+        "/v1/threads",
+        "customer",
+        body={
+            "about": {"type": "talent", "id": talent_id},
+            "body": "مرحبا! Are you free for a wedding next month? 🎉",
+        },
+        idempotency_key=_key("thread", talent_id),
+    )
+    context.api(
+        "POST",
+        f"/v1/threads/{thread['id']}/messages",
+        "talent",
+        body={"body": "Hello! Yes, send me the date and the venue and I will quote."},
+        idempotency_key=_key("reply", thread["id"]),
+    )
+
+
 def seed_featured(context: SeedContext) -> None:
     """Run the schedules once now, so the featured sections exist before the first minute."""
     context.call("POST", f"{context.sandbox_url}/dev/tick")
 
 
-SEED_STEPS: list[SeedStep] = [seed_users, seed_talent, seed_transactions, seed_featured]
+SEED_STEPS: list[SeedStep] = [
+    seed_users,
+    seed_talent,
+    seed_transactions,
+    seed_conversations,
+    seed_featured,
+]
 
 
 def _key(*parts: str) -> str:

@@ -26,8 +26,10 @@ from devstack.platform_clock import PlatformClock
 from devstack.pump import EventPump
 from devstack.sandbox.context import SandboxContext
 from devstack.sandbox.server import SandboxServer
+from devstack.ws_gateway import WebSocketGateway
 
 API_START_TIMEOUT_SECONDS = 60.0
+WS_HANDLERS = ("ws_connect", "ws_message", "ws_disconnect")
 
 
 class StartCancelled(Exception):
@@ -56,6 +58,7 @@ class Stack:
             self._create_resources,
             self._start_api,
             self._start_sandbox_and_pump,
+            self._start_ws_gateway,
             self._wait_for_api,
             self._seed,
         ]
@@ -143,6 +146,17 @@ class Stack:
         console.progress(f"starting event pump; queues: {queues}; schedules: {schedules}")
         pump.start()
         self._on_stop("event pump", pump.stop)
+
+    def _start_ws_gateway(self) -> None:
+        cfg = self.config
+        app_module = _import_app(cfg)
+        handlers = {name: getattr(app_module, name) for name in WS_HANDLERS}
+        console.progress(f"starting WebSocket gateway on {cfg.ws_url}")
+        gateway = WebSocketGateway(
+            cfg.host, cfg.ws_port, cfg.ws_connections_port, handlers, cfg.region
+        )
+        gateway.start()
+        self._on_stop("WebSocket gateway", gateway.stop)
 
     def _wait_for_api(self) -> None:
         assert self._api is not None

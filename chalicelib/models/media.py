@@ -121,3 +121,8 @@ def settle(media_id: str, status: str, reason: str | None, stored_key: str | Non
     except ConflictError:
         return False
     return True
+
+
+def to_media(item: MediaItem) -> Media:
+    """A media item read together with others (a thread's attachment in one BatchGetItem)."""
+    return _to_media(item)

@@ -11,7 +11,7 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import availability, pricing
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.models import calendar, keys, search_outbox, subjects, talent
+from chalicelib.models import blocks, calendar, keys, search_outbox, subjects, talent
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import TransactionConflictError, Writes
@@ -130,7 +130,17 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
     )
     stale = search_outbox.timer_item(talent_item.id)
     writes.add((stale.pk, stale.sk), "reindex", lambda t: t.save(stale))
-    writes.commit("the booking could not be created; retry")
+    # A talent who blocked the customer is not bookable by them: checked in the same commit.
+    blocks.require_not_blocked_in(
+        writes, blocker_id=talent_item.owner_user_id, blocked_id=principal.user_id
+    )
+    try:
+        writes.commit("the booking could not be created; retry")
+    except TransactionConflictError as conflict:
+        refusal = blocks.refusal(conflict)
+        if refusal is not None:
+            raise refusal from None
+        raise
     return booking
 
 

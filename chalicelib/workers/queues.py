@@ -11,6 +11,7 @@ webhooks = MessageRouter("webhooks")
 payouts = MessageRouter("payouts")
 media = MessageRouter("media")
 notifications = MessageRouter("notifications")
+conversations = MessageRouter("conversations")
 
 
 def handle_media_record(record: dict[str, Any]) -> None:
@@ -30,3 +31,9 @@ def handle_notification_record(record: dict[str, Any]) -> None:
     """EventBridge delivers {"detail-type": ..., "detail": {...}, "id": ...}."""
     event = message_body(record)
     notifications.dispatch({"type": event.get("detail-type"), "event": event})
+
+
+def handle_conversation_record(record: dict[str, Any]) -> None:
+    """Domain events from EventBridge, routed by their detail-type."""
+    event = message_body(record)
+    conversations.dispatch({"type": event.get("detail-type"), "event": event})

@@ -42,10 +42,12 @@ class Ports:
     api: int
     aws: int
     sandbox: int
+    ws: int = 0
+    ws_connections: int = 0
 
     @classmethod
     def pick(cls) -> Ports:
-        return cls(*free_ports(3))
+        return cls(*free_ports(5))
 
 
 @dataclass
@@ -63,6 +65,10 @@ class RunningStack:
     @property
     def sandbox_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.sandbox}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.ports.ws}"
 
     @property
     def aws_url(self) -> str:
@@ -133,6 +139,8 @@ def start_stack(
         "API_PORT": str(ports.api),
         "AWS_PORT": str(ports.aws),
         "SANDBOX_PORT": str(ports.sandbox),
+        **({"WS_PORT": str(ports.ws)} if ports.ws else {}),
+        **({"WS_CONNECTIONS_PORT": str(ports.ws_connections)} if ports.ws_connections else {}),
         "DEVSTACK_STATE_DIR": str(state_dir),
         "PYTHONUNBUFFERED": "1",
     }

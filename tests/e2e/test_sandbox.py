@@ -139,4 +139,10 @@ def test_drain_reports_dead_letters_per_queue(devstack: RunningStack) -> None:
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["drained"] is True
-    assert set(body["dead_letters"]) == {"webhooks", "payouts", "media", "notifications"}
+    assert set(body["dead_letters"]) == {
+        "webhooks",
+        "payouts",
+        "media",
+        "notifications",
+        "conversations",
+    }

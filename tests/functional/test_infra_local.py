@@ -99,7 +99,13 @@ def test_create_all_twice_gives_the_same_resources(
     first, second = created
     assert first == second
     assert set(second.queue_urls) == set(second.dlq_urls)
-    assert set(second.queue_urls) == {"webhooks", "payouts", "media", "notifications"}
+    assert set(second.queue_urls) == {
+        "webhooks",
+        "payouts",
+        "media",
+        "notifications",
+        "conversations",
+    }
     assert second.dlq_urls["media"].endswith("/marketplace-media-dlq")
 
 

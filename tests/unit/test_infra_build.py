@@ -101,6 +101,15 @@ def chalice_output() -> dict[str, Any]:
             },
         },
     }
+    # `@app.on_ws_*` make chalice emit the WebSocket API (its functions are left out here).
+    resources["WebsocketAPI"] = {
+        "Type": "AWS::ApiGatewayV2::Api",
+        "Properties": {
+            "Name": "marketplaceWebsocketApi",
+            "RouteSelectionExpression": "$request.body.action",
+            "ProtocolType": "WEBSOCKET",
+        },
+    }
     api_handler = _function("app.app")
     api_handler["Properties"]["MemorySize"] = 1024
     resources["APIHandler"] = api_handler
@@ -206,7 +215,7 @@ def test_schedule_from_app_schedule_is_kept() -> None:
 def test_gateway_responses_are_folded_into_the_api_definition() -> None:
     template = built()
     assert not [
-        r for r in template["Resources"].values() if r["Type"].startswith("AWS::ApiGateway")
+        r for r in template["Resources"].values() if r["Type"].startswith("AWS::ApiGateway::")
     ]
     body = template["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]
     responses = body["x-amazon-apigateway-gateway-responses"]

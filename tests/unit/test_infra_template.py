@@ -161,7 +161,9 @@ def test_media_bucket_is_private_and_notifies_the_media_queue() -> None:
 def test_bus_rule_delivers_notification_requests_to_the_notifications_queue() -> None:
     ((bus_id, bus),) = of_type("AWS::Events::EventBus").items()
     assert bus["Name"] == "marketplace"
-    ((rule_id, rule),) = of_type("AWS::Events::Rule").items()
+    rules = of_type("AWS::Events::Rule")
+    (rule_id,) = [k for k, r in rules.items() if r["Name"] == "marketplace-notifications"]
+    rule = rules[rule_id]
     assert rule["EventBusName"] == {"Ref": bus_id}
     assert rule["EventPattern"] == {
         "source": [{"prefix": "marketplace"}],
@@ -173,6 +175,22 @@ def test_bus_rule_delivers_notification_requests_to_the_notifications_queue() ->
     policy = next(p for p in policies if p["Queues"] == [{"Ref": queue}])
     (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Fn::GetAtt": [rule_id, "Arn"]}
+
+
+def test_conversation_events_reach_the_conversations_queue() -> None:
+    rules = of_type("AWS::Events::Rule")
+    (rule_id,) = [k for k, r in rules.items() if r["Name"] == "marketplace-conversations"]
+    rule = rules[rule_id]
+    assert rule["EventPattern"] == {
+        "source": [{"prefix": "marketplace"}],
+        "detail-type": ["message.created", "thread.read", "process.transition"],
+    }
+    queue = QUEUE_ID_BY_NAME[QUEUE_NAMES["conversations"]]
+    assert [target["Arn"] for target in rule["Targets"]] == [{"Fn::GetAtt": [queue, "Arn"]}]
+    policies = of_type("AWS::SQS::QueuePolicy").values()
+    policy = next(p for p in policies if p["Queues"] == [{"Ref": queue}])
+    (statement,) = policy["PolicyDocument"]["Statement"]
     assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] == {"Fn::GetAtt": [rule_id, "Arn"]}
 
 
@@ -196,11 +214,16 @@ def test_function_environment_wires_every_setting() -> None:
         "PLATFORM_FEE_BPS",
         "PAYOUT_HOLD_HOURS",
         "POWERTOOLS_SERVICE_NAME",
+        "WEBSOCKET_API_URL",
     } | {f"{name.upper()}_QUEUE_URL" for name in QUEUE_NAMES}
     assert set(environment) == expected
     for value in environment.values():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and "Ref" in value:
             assert value["Ref"] in RESOURCES or value["Ref"] in TEMPLATE["Parameters"]
+    # The WebSocket API is chalice's (from @app.on_ws_*), so it is named, not defined, here.
+    assert environment["WEBSOCKET_API_URL"] == {
+        "Fn::Sub": "https://${WebsocketAPI}.execute-api.${AWS::Region}.amazonaws.com/api"
+    }
     for name, logical_id in (
         (f"{key.upper()}_QUEUE_URL", QUEUE_ID_BY_NAME[queue]) for key, queue in QUEUE_NAMES.items()
     ):

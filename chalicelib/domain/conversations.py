@@ -1,0 +1,39 @@
+"""Pure rules of conversations: who talks about what, body limits, spam fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from datetime import datetime, timedelta
+
+ABOUT_TYPES = ("talent", "booking", "job", "proposal", "contract")
+SUBJECT_ABOUT_TYPES = frozenset({"booking", "proposal", "contract"})
+MAX_BODY_CHARS = 5000
+MAX_ATTACHMENTS = 10
+NEW_ACCOUNT_AGE = timedelta(hours=24)
+ATTACHMENT_PURPOSE = "attachment"
+# "Thanks!" or "ok" to three people in an hour is manners, not spam: only bodies at least
+# this long (normalised) count towards the same-body limit.
+SAME_BODY_MIN_CHARS = 20
+
+
+def _folded(body: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", body).casefold().split())
+
+
+def body_fingerprint(body: str) -> str | None:
+    """The same text however it is cased, spaced or composed: copy-paste spam with a changed
+    capital or an extra space is still the same body. None for a body too short to count."""
+    folded = _folded(body)
+    if len(folded) < SAME_BODY_MIN_CHARS:
+        return None
+    return hashlib.sha256(folded.encode()).hexdigest()[:32]
+
+
+def is_new_account(created_at: datetime, now: datetime, established: bool) -> bool:
+    """Younger than 24 h, or nothing completed yet: limited in how many threads it opens."""
+    return now - created_at < NEW_ACCOUNT_AGE or not established
+
+
+def seconds_until(moment: datetime, now: datetime) -> int:
+    return max(1, int((moment - now).total_seconds()) + 1)

@@ -1,0 +1,1 @@
+"""Conversations: threads, messages, read receipts, blocks, reports and real-time pushes."""

@@ -1,0 +1,55 @@
+"""The domain events of conversations. They go through the outbox like every domain event
+(written in the message's transaction), and are published right after the commit so that
+real-time pushes arrive in seconds; if that publish fails, the timers sweep publishes the
+same outbox entry later (consumers deduplicate on the detail's `event_id`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import MapAttribute
+
+from chalicelib import observability
+from chalicelib.models import outbox, timers
+from chalicelib.models.threads import Message
+
+MESSAGE_CREATED = "message.created"
+THREAD_READ = "thread.read"
+
+
+def message_created(message: Message) -> dict[str, Any]:
+    return {
+        "event_id": message.id,
+        "thread_id": message.thread_id,
+        "recipient_id": message.recipient_id,
+        "message": message.to_json(),
+    }
+
+
+def thread_read(
+    event_id: str, thread_id: str, reader_id: str, other_id: str, up_to: str
+) -> dict[str, Any]:
+    return {
+        "event_id": event_id,
+        "thread_id": thread_id,
+        "user_id": reader_id,
+        "recipient_id": other_id,
+        "up_to": up_to,
+    }
+
+
+def publish_now(item: timers.TimerItem) -> None:
+    """Publish an outbox entry that was committed just before, without reading it back."""
+    from chalicelib.workers import process_timers
+
+    payload = item.payload
+    if isinstance(payload, MapAttribute):
+        payload = payload.as_dict()  # type: ignore[no-untyped-call]
+    timer = timers.Timer(item.timer_id, outbox.PUBLISH_TIMER, item.subject, item.due_at, payload)
+    try:
+        process_timers.publish_event(timer)
+    except Exception:
+        # Not lost: the outbox entry stays and the sweep publishes it within a minute.
+        observability.logger().exception(
+            "immediate publish failed; left to the sweep", extra={"timer_id": item.timer_id}
+        )

@@ -75,7 +75,7 @@ def _talent_counter(change: Change, counter: str) -> None:
     )
     # The counters rank talent in search: the outbox reindexes them.
     stale = search_outbox.timer_item(talent_id)
-    change.writes.add((stale.pk, stale.sk), "reindex", save(stale))
+    change.writes.add_or_keep((stale.pk, stale.sk), "reindex", save(stale))
 
 
 @effect("count_answered")

@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Rate
 
 from chalicelib.handlers import (
+    admin_timers,
     bookings,
     catalog,
     job_templates,
@@ -49,6 +50,7 @@ for blueprint_module in (
     subjects,
     payments,
     payouts,
+    admin_timers,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 

@@ -31,6 +31,7 @@ class Settings:
     metrics_enabled: bool = True
     platform_fee_bps: int = 1000
     public_api_url: str = "http://127.0.0.1:8000"
+    timer_max_attempts: int = 8
 
     @property
     def is_local(self) -> bool:
@@ -77,6 +78,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         metrics_enabled=not _flag(env.get("POWERTOOLS_METRICS_DISABLED"), False),
         platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
         public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
+        timer_max_attempts=int(env.get("TIMER_MAX_ATTEMPTS", "8")),
     )
 
 

@@ -32,6 +32,7 @@ class Settings:
     platform_fee_bps: int = 1000
     public_api_url: str = "http://127.0.0.1:8000"
     timer_max_attempts: int = 8
+    cursor_secret: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -79,6 +80,7 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         platform_fee_bps=int(env.get("PLATFORM_FEE_BPS", "1000")),
         public_api_url=env.get("PUBLIC_API_URL", "http://127.0.0.1:8000").rstrip("/"),
         timer_max_attempts=int(env.get("TIMER_MAX_ATTEMPTS", "8")),
+        cursor_secret=env.get("CURSOR_SECRET", ""),
     )
 
 

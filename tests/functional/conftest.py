@@ -83,6 +83,7 @@ def stack(
     monkeypatch.setenv("JWT_AUDIENCE", AUDIENCE)
     monkeypatch.setenv("JWKS_URL", "http://127.0.0.1:9/unused-in-functional-tests")
     monkeypatch.setenv("ADMIN_EMAILS", ADMIN_EMAIL)
+    monkeypatch.setenv("CURSOR_SECRET", "functional-tests-cursor-secret")
     for name, value in base_resources.env().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("TABLE_NAME", table_name)

@@ -23,7 +23,7 @@ from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import keys, subjects, timers
 from chalicelib.models.subjects import Event, Subject
 from chalicelib.models.writes import Writes, delete
-from chalicelib.usecases import process_registry
+from chalicelib.usecases import media_refs, process_registry
 from chalicelib.usecases.process_registry import SYSTEM, Caller, Change, FollowUp
 from chalicelib.usecases.subject_writes import (
     DETAIL_REMINDER,
@@ -145,6 +145,7 @@ def prepare(
     known = registry()
     now = clock.now()
     decision, actor = decide(before, name, caller, params)
+    media_refs.check_transition_media(decision, caller.user_id)
     _check_guards(known, decision.transition, before, now)
     change = Change(before, decision, actor, caller, now, dict(before.data), Writes())
     _apply_effects(known, change)

@@ -2,7 +2,8 @@
 which labelled condition failed, so a caller can tell "the day is taken" from "the state
 moved". DynamoDB refuses two actions on one item, and silently keeping only one of them
 would lose a write (a counter, a money posting): a second action on an item raises unless
-the caller says how they merge (`add_or_keep` for the same intent, `add_first` to override)."""
+the caller says how they merge (`add_or_keep` for the same intent; a condition on the
+subject's own write goes in `Change.subject_condition`)."""
 
 from __future__ import annotations
 
@@ -82,8 +83,11 @@ class Writes:
             raise DuplicateWriteError(key, existing[0], label)
 
     def add_first(self, key: tuple[str, str], label: str, action: Action) -> None:
-        """This action explicitly replaces any other already added on the same item."""
-        self._actions.pop(key, None)
+        """Like `add`, but sent first (the subject's own write, so its failed condition is
+        the one reported); another action on the item still raises."""
+        existing = self._actions.get(key)
+        if existing is not None:
+            raise DuplicateWriteError(key, existing[0], label)
         self._actions = {key: (label, action), **self._actions}
 
     def __len__(self) -> int:

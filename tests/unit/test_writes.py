@@ -50,9 +50,12 @@ def test_an_explicit_keep_still_refuses_a_different_intent() -> None:
         writes.add_or_keep(("TIMER#reindex-1", "TIMER"), "reindex", _noop)
 
 
-def test_an_explicit_override_replaces_the_earlier_action() -> None:
+def test_the_subject_write_goes_first_but_never_over_another_action() -> None:
     writes = Writes()
-    writes.add(("SUBJECT#1", "STATE"), "check", _noop)
+    writes.add(("TALENT#1", "PROFILE"), "talent", _noop)
     writes.add_first(("SUBJECT#1", "STATE"), "subject", _noop)
+    assert writes.labels == ["subject", "talent"]
 
-    assert writes.labels == ["subject"]
+    with pytest.raises(DuplicateWriteError):
+        writes.add_first(("TALENT#1", "PROFILE"), "subject", _noop)
+    assert writes.labels == ["subject", "talent"]

@@ -56,3 +56,43 @@ def test_talent_indexed_in_the_same_second_as_the_first_page_are_kept(
     paged = _page_through(api, "skills=ney", 1)
 
     assert sorted(paged) == sorted([*early, late])
+
+
+def _unindex(talent_id: str) -> None:
+    """As if the talent's (asynchronous) first indexing had not run yet."""
+    from chalicelib.models import keys, search_index
+
+    directory = search_index._directory(talent_id)
+    assert directory is not None and directory.entries
+    for entry in directory.entries:
+        pk, sk = search_index._posting_key(entry)
+        search_index.SearchPostingItem(pk, sk).delete()
+    search_index.SearchDirectoryItem(
+        keys.search_directory_pk(talent_id), keys.SEARCH_DIRECTORY_SK
+    ).delete()
+
+
+def test_a_talent_indexed_after_the_first_page_was_read_is_not_skipped(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    from chalicelib.models import search_index
+
+    early = [
+        create_talent(api, f"i{index}@example.com", skills=["ney"])["id"] for index in range(2)
+    ]
+    late = create_talent(api, "late-index@example.com", skills=["ney"])["id"]
+    _unindex(late)
+    frozen_clock.advance(1)
+    first = api.get("/v1/search/talent?skills=ney&limit=1").body
+    assert first["items"] and first["next_cursor"]
+    frozen_clock.advance(60)  # the outbox's reindex runs a minute later
+    search_index.refresh(late)
+
+    seen = [item["id"] for item in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = api.get(f"/v1/search/talent?skills=ney&limit=1&cursor={cursor}").body
+        seen.extend(item["id"] for item in page["items"])
+        cursor = page["next_cursor"]
+
+    assert sorted(seen) == sorted([*early, late])

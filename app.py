@@ -7,6 +7,7 @@ from typing import Any
 from chalice import Rate
 
 from chalicelib.handlers import (
+    admin_timers,
     blocks,
     bookings,
     catalog,
@@ -55,6 +56,7 @@ for blueprint_module in (
     payouts,
     threads,
     blocks,
+    admin_timers,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 

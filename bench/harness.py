@@ -117,6 +117,7 @@ def local_app() -> Iterator[tuple[JsonClient, DynamoCallCounter, str]]:
                 "POWERTOOLS_METRICS_DISABLED": "true",
                 "POWERTOOLS_LOG_LEVEL": "ERROR",
                 "STAGE": "bench",
+                "CURSOR_SECRET": "bench-cursor-secret",
                 "JWT_ISSUER": ISSUER,
                 "JWT_AUDIENCE": AUDIENCE,
                 "JWKS_URL": "http://127.0.0.1:9/unused",

@@ -144,6 +144,7 @@ def start_emulator() -> Any:
             "POWERTOOLS_METRICS_DISABLED": "true",
             "POWERTOOLS_LOG_LEVEL": "ERROR",
             "STAGE": "bench",
+            "CURSOR_SECRET": "bench-cursor-secret",
         }
     )
     from moto import mock_aws

@@ -115,6 +115,11 @@ def to_rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def to_rfc3339_precise(moment: datetime) -> str:
+    """RFC 3339 with microseconds, for moments compared against stored ones."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def parse_rfc3339(text: str) -> datetime:
     """Parse an RFC 3339 timestamp; a naive value is refused rather than guessed."""
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))

@@ -65,6 +65,8 @@ class Settings:
     # The WebSocket API's @connections endpoint (https://<api-id>.execute-api.<region>.
     # amazonaws.com/<stage>); empty means real-time pushes are not configured.
     websocket_api_url: str = ""
+    timer_max_attempts: int = 8
+    cursor_secret: str = ""
 
     @property
     def is_local(self) -> bool:
@@ -184,6 +186,8 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         max_webhook_bytes=_positive_int(env, "MAX_WEBHOOK_BYTES", 131_072),
         new_threads_per_day=int(env.get("NEW_THREADS_PER_DAY", "10")),
         websocket_api_url=env.get("WEBSOCKET_API_URL", "").rstrip("/"),
+        timer_max_attempts=int(env.get("TIMER_MAX_ATTEMPTS", "8")),
+        cursor_secret=env.get("CURSOR_SECRET", ""),
     )
 
 

@@ -95,6 +95,14 @@ class GatewayRequestHandler(ChaliceRequestHandler):
         self.local_gateway = gateway
         super(ChaliceRequestHandler, self).__init__(request, client_address, server)
 
+    def __getattr__(self, name: str) -> Any:
+        # http.server answers a method without a do_<METHOD> (TRACE, anything made up) with
+        # a 501 HTML page; API Gateway answers those in our envelope. Every method goes
+        # through the gateway, which refuses it as it refuses any method a route lacks.
+        if name.startswith("do_") and name[3:].isalpha():
+            return self._generic_handle
+        raise AttributeError(name)
+
 
 def load_app(project_dir: Path, environment_variables: dict[str, str]) -> Chalice:
     """What chalice's CLIFactory.load_chalice_app does: the project dir (and vendor/) on

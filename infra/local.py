@@ -35,7 +35,13 @@ LOCAL_PARAMETERS: dict[str, str] = {
 # Production-only resources: moto enforces no IAM or bucket policy, and `chalice local`
 # stands in for API Gateway, so creating these locally would prove nothing.
 SKIPPED_TYPES = frozenset(
-    {"AWS::IAM::Role", "AWS::S3::BucketPolicy", "AWS::ApiGateway::GatewayResponse"}
+    {
+        "AWS::IAM::Role",
+        "AWS::S3::BucketPolicy",
+        "AWS::ApiGateway::GatewayResponse",
+        # Alarms watch production metrics; locally the sweep's report and logs show them.
+        "AWS::CloudWatch::Alarm",
+    }
 )
 
 _SUB_VARIABLE = re.compile(r"\$\{(!?)([^}]+)\}")

@@ -7,6 +7,7 @@ names of guards and effects listed here are interpreted there."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,7 +18,10 @@ from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, Vali
 Actor = Literal["customer", "talent", "admin", "system"]
 ACTORS: tuple[Actor, ...] = ("customer", "talent", "admin", "system")
 Anchor = Literal["entered", "start", "end"]
-ParamType = Literal["string", "money", "integer", "string_list"]
+ParamType = Literal["string", "money", "integer", "string_list", "media_ids"]
+# Media ids a transition carries land in its domain event, which EventBridge caps at 256 KB.
+MAX_MEDIA_IDS = 20
+_MEDIA_ID = re.compile(r"^[0-9A-HJKMNP-TV-Z]{26}$")
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,8 @@ class Param:
     required: bool = False
     choices: tuple[str, ...] = ()
     max_length: int = 2000
+    # media_ids: the purposes the caller's media must have been uploaded for.
+    purposes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,11 +238,25 @@ def _check_string_list(param: Param, value: Any) -> str | None:
     return None
 
 
+def _check_media_ids(param: Param, value: Any) -> str | None:
+    """The shape only; ownership and verification need reads (usecases/media_refs.py)."""
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and _MEDIA_ID.match(v) for v in value
+    ):
+        return f"{param.name} must be a list of media ids"
+    if len(value) > MAX_MEDIA_IDS:
+        return f"{param.name} holds at most {MAX_MEDIA_IDS} media"
+    if len(set(value)) != len(value):
+        return f"{param.name} names a media more than once"
+    return None
+
+
 _CHECKS = {
     "string": _check_string,
     "integer": _check_integer,
     "money": _check_money,
     "string_list": _check_string_list,
+    "media_ids": _check_media_ids,
 }
 
 

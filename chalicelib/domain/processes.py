@@ -230,7 +230,10 @@ MILESTONE_V1 = Process(
             {"funded"},
             "submitted",
             {"talent"},
-            params=(Param("note", "string", required=True), Param("attachments", "string_list")),
+            params=(
+                Param("note", "string", required=True),
+                Param("attachments", "media_ids", purposes=("attachment",)),
+            ),
         ),
         _t("accept", {"submitted"}, "released", {"customer"}, effects=("release_escrow",)),
         _t("auto_approve", {"submitted"}, "released", {"system"}, effects=("release_escrow",)),

@@ -42,6 +42,11 @@ def timer_gsi3sk(due_at_iso: str, timer_id: str) -> str:
     return f"{due_at_iso}#{timer_id}"
 
 
+def dead_timers_gsi1pk() -> str:
+    """GSI1 partition of timers parked after too many failed attempts."""
+    return "TIMERS#DEAD"
+
+
 def timer_pk(timer_id: str) -> str:
     return f"TIMER#{timer_id}"
 

@@ -226,6 +226,11 @@ def reindex(talent_id: str) -> int:
         sort_values = _sort_values(card)
         if directory is not None and directory.sort_values == sort_values and directory.sort_since:
             sort_since = directory.sort_since  # nothing moved: keep the postings' position age
+        elif directory is None or not directory.sort_values:
+            # First listed (or listed again): no page can have shown it, so its position
+            # dates from the talent's creation; a page read after that must not skip it,
+            # however late the (asynchronous) indexing ran.
+            sort_since = min(sort_since, talent.created_at)
         postings = [_posting(card, bucket, sort_since) for bucket in domain.buckets(card)]
     new_entries = {_entry(item) for item in postings}
     stale = old_entries - new_entries
@@ -404,7 +409,13 @@ def _with_distance(hit: Hit, query: domain.Query) -> Hit:
 def _cursor(
     phase: int, after: str, as_of: datetime, done: list[int] | None = None
 ) -> dict[str, Any]:
-    cursor: dict[str, Any] = {"phase": phase, "after": after, "as_of": clock.to_rfc3339(as_of)}
+    # Full precision: postings compare against it to the microsecond (a cursor cut to the
+    # second skipped talent indexed in the same second as the first page).
+    cursor: dict[str, Any] = {
+        "phase": phase,
+        "after": after,
+        "as_of": clock.to_rfc3339_precise(as_of),
+    }
     if done:
         cursor["done"] = done
     return cursor

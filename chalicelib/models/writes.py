@@ -1,6 +1,9 @@
 """One DynamoDB transaction assembled from labelled actions. A cancelled transaction says
 which labelled condition failed, so a caller can tell "the day is taken" from "the state
-moved"; an item touched twice is written once (DynamoDB refuses two actions on one item)."""
+moved". DynamoDB refuses two actions on one item, and silently keeping only one of them
+would lose a write (a counter, a money posting): a second action on an item raises unless
+the caller says how they merge (`add_or_keep` for the same intent; a condition on the
+subject's own write goes in `Change.subject_condition`)."""
 
 from __future__ import annotations
 
@@ -50,16 +53,41 @@ class TransactionConflictError(ConflictError):
         self.labels = labels
 
 
+class DuplicateWriteError(RuntimeError):
+    """A programming error: two parts of one transaction both write one item."""
+
+    def __init__(self, key: tuple[str, str], first: str, second: str) -> None:
+        super().__init__(
+            f"{key[0]}/{key[1]} is written twice in one transaction ({first!r}, then {second!r}); "
+            "merge them into one action"
+        )
+
+
 class Writes:
     def __init__(self) -> None:
         self._actions: dict[tuple[str, str], tuple[str, Action]] = {}
 
     def add(self, key: tuple[str, str], label: str, action: Action) -> None:
-        """The first action on an item wins; later ones on the same item are dropped."""
-        self._actions.setdefault(key, (label, action))
+        existing = self._actions.get(key)
+        if existing is not None:
+            raise DuplicateWriteError(key, existing[0], label)
+        self._actions[key] = (label, action)
+
+    def add_or_keep(self, key: tuple[str, str], label: str, action: Action) -> None:
+        """For an action that means the same whoever asks (the same label: "reindex this
+        talent"): asked twice, it is written once. A different label on the item still raises."""
+        existing = self._actions.get(key)
+        if existing is None:
+            self._actions[key] = (label, action)
+        elif existing[0] != label:
+            raise DuplicateWriteError(key, existing[0], label)
 
     def add_first(self, key: tuple[str, str], label: str, action: Action) -> None:
-        """This action wins over any other already added on the same item."""
+        """Like `add`, but sent first (the subject's own write, so its failed condition is
+        the one reported); another action on the item still raises."""
+        existing = self._actions.get(key)
+        if existing is not None:
+            raise DuplicateWriteError(key, existing[0], label)
         self._actions = {key: (label, action), **self._actions}
 
     def __len__(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, model_validator
@@ -12,6 +12,7 @@ from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, Stric
 
 MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
+MAX_YEAR = 9000
 
 
 class Location(StrictModel):
@@ -61,6 +62,13 @@ def _rfc3339(text: str, name: str) -> datetime:
         raise ValueError(f"{name} must be an RFC 3339 timestamp") from None
     if moment.tzinfo is None:
         raise ValueError(f"{name} needs a UTC offset (e.g. 2026-12-01T18:00:00Z)")
+    # Dates near year 9999 overflow once moved to UTC or shifted by a duration or a timer.
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{name} is out of range") from None
+    if moment.year >= MAX_YEAR:
+        raise ValueError(f"{name} is out of range")
     return moment
 
 

@@ -23,6 +23,8 @@ from chalicelib.usecases.transitions import Caller
 
 # A request needs some notice: the talent must have time to answer.
 MIN_NOTICE = timedelta(hours=2)
+# Calendars and prices are not planned further ahead (and far dates overflow timer arithmetic).
+MAX_ADVANCE = timedelta(days=3 * 365)
 DEFAULT_DURATION = timedelta(hours=1)
 
 
@@ -75,6 +77,8 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
     start = body.start.astimezone(clock.now().tzinfo)
     if start < now + MIN_NOTICE:
         raise ValidationError("start must be at least 2 hours from now")
+    if start > now + MAX_ADVANCE:
+        raise ValidationError(f"start must be within {MAX_ADVANCE.days} days from now")
     default = timedelta(minutes=service.duration_minutes) if service.duration_minutes else None
     end = body.end.astimezone(start.tzinfo) if body.end else start + (default or DEFAULT_DURATION)
     package = _package(service, body.package_tier)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime
 from typing import Any
 
 from chalicelib import clock, ids
@@ -11,13 +9,13 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.domain import categories, job_templates, text
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.models import jobs, keys, subjects, timers
+from chalicelib.models import jobs, keys, subjects
 from chalicelib.models import talent as talent_store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes
 from chalicelib.schemas.transactions import JobCreate, JobSearchQuery, ProposalCreate
 from chalicelib.usecases import transitions
-from chalicelib.usecases.transitions import Caller, Change, effect
+from chalicelib.usecases.transitions import Caller
 
 # A search reads at most this many jobs per page, whatever the filters (bounded cost).
 _MAX_EXAMINED = 200
@@ -200,106 +198,6 @@ def proposals_for(
     proposal_id = jobs.proposal_of(job.id, talent_id) if talent_id else None
     proposal = subjects.get("proposal", proposal_id) if proposal_id else None
     return ([proposal] if proposal else []), None
-
-
-def _milestone(
-    contract: Subject, position: int, proposed: dict[str, Any], revisions: int, now: datetime
-) -> Subject:
-    return transitions.new_subject(
-        "milestone",
-        ids.new_id(),
-        parties=(contract.customer_id, contract.talent_id, contract.talent_user_id),
-        now=now,
-        data={
-            "contract_id": contract.id,
-            "job_id": contract.data["job_id"],
-            "position": position,
-            "title": proposed["title"],
-            "description": proposed.get("description"),
-            "amount": proposed["amount"],
-            "due_date": proposed["due_date"],
-            "dod": proposed.get("dod", []),
-            "revisions_allowed": revisions,
-            "revisions_used": 0,
-        },
-        index_keys={
-            "gsi1pk": keys.milestones_of_contract_gsi1pk(contract.id),
-            "gsi1sk": keys.milestone_position_sk(position),
-        },
-    )
-
-
-@effect("create_contract")
-def _create_contract(change: Change) -> None:
-    """Accepting a proposal: the contract, one milestone per proposed milestone, and the job
-    closed, all in the proposal's transaction (the job closes once: one hire per job)."""
-    proposal, now = change.before, change.now
-    data = proposal.data
-    contract_id = ids.new_id()
-    created = keys.subject_by_time_sk(clock.to_rfc3339(now), contract_id)
-    contract = transitions.new_subject(
-        "contract",
-        contract_id,
-        parties=(proposal.customer_id, proposal.talent_id, proposal.talent_user_id),
-        now=now,
-        data={
-            "job_id": data["job_id"],
-            "proposal_id": proposal.id,
-            "title": data.get("job_title"),
-            "total": data["total"],
-            "revisions_allowed": data.get("revisions", 2),
-            "delivery_days": data.get("delivery_days"),
-        },
-        index_keys={
-            "gsi1pk": keys.subjects_of_user_gsi1pk(proposal.customer_id, "contract"),
-            "gsi1sk": created,
-            "gsi2pk": keys.subjects_of_talent_gsi2pk(proposal.talent_id, "contract"),
-            "gsi2sk": created,
-        },
-    )
-    milestones = [
-        _milestone(contract, position, proposed, int(data.get("revisions", 2)), now)
-        for position, proposed in enumerate(data["milestones"], start=1)
-    ]
-    contract = contract.with_changes(
-        open_children=len(milestones),
-        data={**contract.data, "milestone_ids": [m.id for m in milestones]},
-    )
-    writes, caller, actor = change.writes, change.caller, change.actor
-    transitions.create_in(writes, contract, caller, actor, now)
-    for milestone in milestones:
-        transitions.create_in(writes, milestone, caller, actor, now)
-    job_id = data["job_id"]
-    writes.add(
-        (keys.job_pk(job_id), keys.JOB_SK),
-        "job",
-        lambda t: jobs.close_in(t, job_id, proposal.id, contract_id),
-    )
-    change.data["contract_id"] = contract_id
-
-
-def settle_contract_later(change: Change, contract_id: str) -> None:
-    """The milestone's transaction arms a timer to complete the contract if nothing is left
-    open; the request tries at once, and the sweep retries if the request died."""
-    timer_id = f"contract-settle-{contract_id}"
-    item = timers.build(
-        timer_id,
-        transitions.TRANSITION_TIMER,
-        contract_id,
-        change.now,
-        {"subject_type": "contract", "subject_id": contract_id, "transition": "complete"},
-    )
-    change.writes.add((item.pk, item.sk), "settle", lambda t: t.save(item))
-    change.follow_ups.append(lambda: complete_contract_if_settled(contract_id, timer_id))
-
-
-def complete_contract_if_settled(contract_id: str, timer_id: str) -> None:
-    # Still open (or completed by a racing request): the timer is left to the sweep, which
-    # decides on a fresh read.
-    with contextlib.suppress(ConflictError):
-        transitions.apply(
-            "contract", contract_id, "complete", transitions.SYSTEM, consumed_timer=timer_id
-        )
 
 
 def contract_view(contract_id: str, principal: Principal) -> tuple[Subject, list[Subject]]:

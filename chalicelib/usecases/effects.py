@@ -17,7 +17,11 @@ from chalicelib.models.calendar import BookedDayItem
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import delete, save
 from chalicelib.settings import get_settings
-from chalicelib.usecases.transitions import Change, effect, guard, subject_hook
+from chalicelib.usecases.contract_effects import settle_contract_later
+from chalicelib.usecases.process_registry import Catalogue, Change
+
+CATALOGUE = Catalogue()
+guard, effect, subject_hook = CATALOGUE.guard, CATALOGUE.effect, CATALOGUE.subject_hook
 
 
 @guard("started", "the booking has not started yet")
@@ -75,7 +79,7 @@ def _talent_counter(change: Change, counter: str) -> None:
     )
     # The counters rank talent in search: the outbox reindexes them.
     stale = search_outbox.timer_item(talent_id)
-    change.writes.add((stale.pk, stale.sk), "reindex", save(stale))
+    change.writes.add_or_keep((stale.pk, stale.sk), "reindex", save(stale))
 
 
 @effect("count_answered")
@@ -374,9 +378,7 @@ def _move_contract_counts(change: Change) -> None:
             key, "contract", lambda t: subjects.check_state_in(t, "contract", contract_id, "active")
         )
     if settled:
-        from chalicelib.usecases import contracting
-
-        contracting.settle_contract_later(change, contract_id)
+        settle_contract_later(change, contract_id)
 
 
 def local_days(start: datetime, end: datetime, timezone: str) -> list[str]:

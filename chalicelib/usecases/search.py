@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import json
 from datetime import date
 from typing import Any
 
 from chalicelib.domain import categories, text
 from chalicelib.domain import search as domain
 from chalicelib.errors import ValidationError
-from chalicelib.models import search_index
+from chalicelib.models import pagination, search_index
 from chalicelib.schemas.search import SearchParams
 
 
@@ -95,32 +92,32 @@ def _fingerprint(query: domain.Query) -> str:
     return hashlib.sha256(repr(query).encode()).hexdigest()[:16]
 
 
+_CURSOR_PURPOSE = "search"
+
+
 def encode_cursor(state: dict[str, Any] | None, query: domain.Query) -> str | None:
     if state is None:
         return None
-    raw = json.dumps({**state, "q": _fingerprint(query)}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return pagination.seal({**state, "q": _fingerprint(query)}, _CURSOR_PURPOSE)
 
 
 def decode_cursor(cursor: str | None, query: domain.Query) -> dict[str, Any] | None:
     if not cursor:
         return None
-    try:
-        state = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise ValidationError("invalid cursor") from None
+    state = pagination.unseal(cursor, _CURSOR_PURPOSE)
     valid = (
-        isinstance(state, dict)
-        and isinstance(state.get("phase"), int)
+        isinstance(state.get("phase"), int)
+        and state["phase"] >= 0
         and isinstance(state.get("after"), str)
         and isinstance(state.get("as_of"), str)
+        and isinstance(state.get("done", []), list)
         and all(isinstance(n, int) and n >= 0 for n in state.get("done", []))
     )
     if not valid:
         raise ValidationError("invalid cursor")
     if state.get("q") != _fingerprint(query):
         raise ValidationError("this cursor belongs to another search")
-    return dict(state)
+    return state
 
 
 def search(params: SearchParams) -> tuple[list[search_index.Hit], str | None, domain.Query]:

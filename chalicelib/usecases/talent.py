@@ -94,6 +94,9 @@ def update_portfolio_entry(
 ) -> talent_store.PortfolioEntry:
     _own_talent(talent_id, principal)
     changes = body.model_dump(exclude_unset=True)
+    if not changes:
+        # DynamoDB takes no update without an action; an edit of nothing is the caller's slip.
+        raise ValidationError("name at least one of title, description, position")
     if changes.get("title", "") is None or changes.get("position", 0) is None:
         raise ValidationError("title and position cannot be removed")
     return talent_store.update_portfolio_entry(talent_id, item_id, changes)

@@ -16,9 +16,29 @@ from chalicelib.errors import PayloadTooLargeError
 from chalicelib.models import payments as store
 from chalicelib.models import webhook_retention
 from chalicelib.payments import registry
+from chalicelib.payments.base import CallbackRef, CallbackRejected
 from chalicelib.settings import get_settings
 
 _KEPT_HEADERS = frozenset({"content-type", "stripe-signature", "x-signature", "date", "user-agent"})
+# DynamoDB refuses an item over 400 KB (the body is stored base64, 4/3 of its size) and a
+# key over 2 KB (the processor looks the reference up by key): refused before anything is
+# stored, rather than failing in the write or the processor.
+MAX_STORED_BODY_BYTES = 256 * 1024
+MAX_REFERENCE_LENGTH = 256
+
+
+def _check_body(raw_body: bytes) -> None:
+    if len(raw_body) > MAX_STORED_BODY_BYTES:
+        raise PayloadTooLargeError(
+            "callback body too large to keep", {"max_bytes": MAX_STORED_BODY_BYTES}
+        )
+
+
+def _check_reference(reference: CallbackRef) -> None:
+    for name in ("provider_ref", "event_id", "order_ref"):
+        value = getattr(reference, name)
+        if value is not None and len(value) > MAX_REFERENCE_LENGTH:
+            raise CallbackRejected(f"callback {name} longer than {MAX_REFERENCE_LENGTH}")
 
 
 def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str | dict[str, Any]:
@@ -26,7 +46,9 @@ def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str |
     if len(raw_body) > limit:
         raise PayloadTooLargeError("callback body too large", {"max_bytes": limit})
     driver = registry.get(provider)
+    _check_body(raw_body)
     reference = driver.parse_callback(headers, raw_body)  # CallbackRejected: 400, nothing kept
+    _check_reference(reference)
     webhook_id = ids.new_id()
     store.record_webhook(
         webhook_id,

@@ -94,6 +94,16 @@ def test_a_wrong_method_is_a_405_envelope(devstack: RunningStack) -> None:
     assert_envelope(devstack.api("DELETE", "/v1/health"), 405, "METHOD_NOT_ALLOWED")
 
 
+def test_trace_and_made_up_methods_are_4xx_envelopes(devstack: RunningStack) -> None:
+    """http.server answered these 501 in HTML; API Gateway answers in our envelope."""
+    for method in ("TRACE", "PROPFIND"):
+        for path in ("/v1/health", "/v1/no-such-thing"):
+            response = devstack.api(method, path)
+            code = "METHOD_NOT_ALLOWED" if response.status_code == 405 else "NOT_FOUND"
+            assert_envelope(response, response.status_code, code)
+            assert response.status_code in (404, 405), (method, path, response.status_code)
+
+
 def test_malformed_json_is_a_400_envelope(devstack: RunningStack) -> None:
     response = devstack.api(
         "PATCH",

@@ -90,6 +90,7 @@ def stack(
     # Tests write fast as one user under a frozen clock; test_rate_limits.py sets small ones.
     for name, value in UNREACHABLE_RATE_LIMITS.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("CURSOR_SECRET", "functional-tests-cursor-secret")
     for name, value in base_resources.env().items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("TABLE_NAME", table_name)

@@ -295,10 +295,10 @@ def _settle_every_milestone(world: World, subject_id: str) -> None:
     completes the contract in a follow-up of that request; it is suppressed here, as if the
     request had died after its commit (the sweep's case), so the system's `complete` is
     taken by this test rather than by the follow-up."""
-    from chalicelib.usecases import contracting
+    from chalicelib.usecases import transitions
 
     with world.monkeypatch.context() as patch:
-        patch.setattr(contracting, "complete_contract_if_settled", lambda *_: None)
+        patch.setattr(transitions, "run_follow_up", lambda *_: None)
         for milestone_id in _stored("contract", subject_id).data["milestone_ids"]:
             reply = take(world.api, "milestones", milestone_id, "cancel", CUSTOMER)
             assert reply.status == 200, reply.body
@@ -355,8 +355,7 @@ def _guard_holds(name: str, subject_id: str, world: World) -> bool | None:
     """None for a guard checked by an effect in the transaction (not on the subject read)."""
     from chalicelib.usecases import transitions
 
-    transitions._load_definitions()
-    if name not in transitions._GUARDS:
+    if transitions.registry().guard(name) is None:
         return None
     return transitions.guard_holds(name, _stored(world.subject_type, subject_id), clock.now())
 

@@ -105,10 +105,20 @@ def test_sweep_fires_due_timers_once(lambdas: Any, frozen_clock: Any) -> None:
     event = lambdas.events.generate_cw_event(
         source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]
     )
-    assert _invoke(lambdas, "timers_sweep", event) == {"fired": 2, "skipped": 0, "failed": 0}
+    assert _invoke(lambdas, "timers_sweep", event) == {
+        "fired": 2,
+        "skipped": 0,
+        "failed": 0,
+        "parked": 0,
+    }
     assert _Marker.get("MARK#due-1", "MARK").note == "subject-due-1"
     # WHEN the sweep runs again THEN nothing fires twice
-    assert _invoke(lambdas, "timers_sweep", event) == {"fired": 0, "skipped": 0, "failed": 0}
+    assert _invoke(lambdas, "timers_sweep", event) == {
+        "fired": 0,
+        "skipped": 0,
+        "failed": 0,
+        "parked": 0,
+    }
     # WHEN time reaches the later timer THEN it fires
     frozen_clock.advance(3600)
     assert _invoke(lambdas, "timers_sweep", event)["fired"] == 1
@@ -129,7 +139,10 @@ def test_unknown_timer_kinds_are_reported_not_dropped(stack: Any, frozen_clock: 
     _schedule("mystery", frozen_clock.now(), kind="no.such.kind")
     report = sweep_worker.sweep()
     assert report.failed == 1
-    assert [t.id for t in timers.due(frozen_clock.now())] == ["mystery"]
+    # Kept, and tried again later (backed off) rather than holding the head of its shard.
+    assert timers.due(frozen_clock.now()) == []
+    [later] = timers.due(frozen_clock.now() + timedelta(minutes=2))
+    assert (later.id, later.attempts) == ("mystery", 1)
 
 
 def test_timers_due_uses_the_sparse_index_in_order(stack: Any) -> None:

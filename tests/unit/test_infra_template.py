@@ -213,6 +213,7 @@ def test_function_environment_wires_every_setting() -> None:
         "PAYMENT_PROVIDERS",
         "PLATFORM_FEE_BPS",
         "PAYOUT_HOLD_HOURS",
+        "CURSOR_SECRET",
         "POWERTOOLS_SERVICE_NAME",
         "WEBSOCKET_API_URL",
     } | {f"{name.upper()}_QUEUE_URL" for name in QUEUE_NAMES}

@@ -1,0 +1,28 @@
+"""The one place that says which modules provide the guards, effects and hooks the
+process definitions name (as `workers/timer_kinds.load()` does for timer kinds), and
+checks, once per process, that every name of every published definition is registered."""
+
+from __future__ import annotations
+
+import threading
+
+from chalicelib.usecases import process_registry
+
+_lock = threading.Lock()
+
+
+def load() -> process_registry.Registry:
+    if process_registry.installed():
+        return process_registry.active()
+    with _lock:
+        try:
+            return process_registry.active()
+        except RuntimeError:
+            pass
+        from chalicelib.domain import processes
+        from chalicelib.usecases import contract_effects, effects
+
+        registry = process_registry.Registry([effects.CATALOGUE, contract_effects.CATALOGUE])
+        registry.verify(processes.REGISTRY.values())
+        process_registry.install(registry)
+        return registry

@@ -41,6 +41,9 @@ class PaymentItem(Item, discriminator="payment"):
     state = UnicodeAttribute()
     action = JSONAttribute(null=True)
     failure = UnicodeAttribute(null=True)
+    # What the provider said arrived, kept when it is not what we asked for (or arrived for
+    # a subject that could not take it): {amount, currency}, either null when unreadable.
+    received = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
@@ -79,6 +82,7 @@ class Payment:
     created_at: datetime
     updated_at: datetime
     purpose: str = "payment"
+    received: dict[str, Any] | None = None
 
 
 def _to_payment(item: PaymentItem) -> Payment:
@@ -99,6 +103,7 @@ def _to_payment(item: PaymentItem) -> Payment:
         created_at=item.created_at,
         updated_at=item.updated_at,
         purpose=item.purpose or "payment",
+        received=item.received,
     )
 
 
@@ -178,12 +183,21 @@ def failed_to_open(payment_id: str, reason: str) -> None:
         )
 
 
-def move_in(writes: Writes, payment: Payment, state: str, *, failure: str | None = None) -> None:
-    """In the transaction of its effect: the payment leaves `pending` once."""
+def move_in(
+    writes: Writes,
+    payment: Payment,
+    state: str,
+    *,
+    failure: str | None = None,
+    received: dict[str, Any] | None = None,
+) -> None:
+    """In the transaction of its effect: the payment leaves the state it was read in once."""
     item = PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK)
     actions: list[Any] = [PaymentItem.state.set(state), PaymentItem.updated_at.set(clock.now())]
     if failure:
         actions.append(PaymentItem.failure.set(failure[:500]))
+    if received is not None:
+        actions.append(PaymentItem.received.set(received))
     writes.add(
         (item.pk, item.sk),
         "payment",

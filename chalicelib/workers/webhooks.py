@@ -10,7 +10,7 @@ from typing import Any
 from chalicelib.models import payments as store
 from chalicelib.models import refunds as refund_store
 from chalicelib.models import timers
-from chalicelib.usecases import payments, refunds
+from chalicelib.usecases import payments, refunds, settlement
 from chalicelib.workers.queues import webhooks
 from chalicelib.workers.timers import register as timer_handler
 
@@ -35,6 +35,15 @@ def process_webhook(message: dict[str, Any]) -> None:
         # Listed among the failed for admins; the message is retried, then lands in the DLQ.
         store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
         raise
+    if settled.failure == settlement.AMOUNT_MISMATCH:
+        # Terminal, not retried: listed among the failed for an admin, saying what arrived.
+        store.mark_webhook(
+            webhook_id,
+            "failed",
+            f"amount_mismatch: payment {settled.id} asked {settled.amount} {settled.currency}, "
+            f"the provider reports {settled.received}; what arrived is owed back",
+        )
+        return
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
 
 

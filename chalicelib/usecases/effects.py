@@ -11,12 +11,13 @@ from typing import Any
 from chalicelib.domain import cancellation
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ValidationError
-from chalicelib.models import keys, refunds, search_outbox, subjects, talent
+from chalicelib.models import keys, search_outbox, subjects, talent
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models.calendar import BookedDayItem
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import delete, save
 from chalicelib.settings import get_settings
+from chalicelib.usecases import refunds_owed
 from chalicelib.usecases.transitions import Change, effect, guard, subject_hook
 
 
@@ -149,6 +150,7 @@ def _post_escrow(change: Change) -> None:
     provider = str(change.params.get("provider") or "direct")
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["provider"] = provider
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)
     _post(
         change,
         books.payment_received(
@@ -171,19 +173,12 @@ def _post(change: Change, entry: books.Entry | None) -> None:
         ledger_store.post_in(change.writes, entry)
 
 
+def _funded_by(change: Change, amount: int, currency: str, provider: str) -> None:
+    refunds_owed.funded_by(change, amount, currency, provider)
+
+
 def _owe_refund(change: Change, amount: int, currency: str) -> None:
-    if amount <= 0:
-        return
-    paid = change.data.get("paid") or {}
-    refunds.owe_in(
-        change.writes,
-        refund_id=_entry_id(change, "refund"),
-        customer_id=change.before.customer_id,
-        payment_id=paid.get("payment_id"),
-        provider=str(change.data.get("provider") or "direct"),
-        amount=amount,
-        currency=currency,
-    )
+    refunds_owed.owe(change, _entry_id(change, "refund"), amount, currency)
 
 
 def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
@@ -266,6 +261,7 @@ def _refund_in_full(change: Change) -> None:
     }
     provider = str(change.params.get("provider") or "direct")
     change.data["provider"] = provider
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)
     _owe_refund(change, int(paid["amount"]), paid["currency"])
     _post(
         change,
@@ -283,6 +279,8 @@ def _refund_in_full(change: Change) -> None:
 def _post_balance(change: Change) -> None:
     balance = balance_due(change.before)  # > 0: the balance_unpaid guard holds
     paid = dict(change.data.get("paid") or amount_due_now(change.before))
+    provider = str(change.params.get("provider") or change.data.get("provider") or "direct")
+    _funded_by(change, balance, paid["currency"], provider)  # before `paid` counts it
     change.data["paid"] = {**paid, "amount": int(paid["amount"]) + balance}
     change.data["balance_paid"] = True
     change.data["balance_payment_id"] = change.params.get("payment_id")
@@ -291,7 +289,7 @@ def _post_balance(change: Change) -> None:
         change,
         books.payment_received(
             _entry_id(change, "balance"),
-            str(change.params.get("provider") or change.data.get("provider") or "direct"),
+            provider,
             books.escrow(before.type, before.id),
             balance,
             paid["currency"],

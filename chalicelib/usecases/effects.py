@@ -148,9 +148,9 @@ def _post_escrow(change: Change) -> None:
     before = change.before
     paid = amount_due_now(before) if before.type == "booking" else dict(change.data["amount"])
     provider = str(change.params.get("provider") or "direct")
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["provider"] = provider
-    _funded_by(change, int(paid["amount"]), paid["currency"], provider)
     _post(
         change,
         books.payment_received(
@@ -251,6 +251,8 @@ def _refund_by_policy(change: Change) -> None:
 def _refund_in_full(change: Change) -> None:
     # The payment succeeded but never became this booking's: all of it goes back.
     paid = amount_due_now(change.before)
+    provider = str(change.params.get("provider") or "direct")
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["cancel_reason"] = "slot_taken"
     change.data["refund"] = {
@@ -259,9 +261,7 @@ def _refund_in_full(change: Change) -> None:
         "percent": 100,
         "rule": "the day was confirmed for another booking",
     }
-    provider = str(change.params.get("provider") or "direct")
     change.data["provider"] = provider
-    _funded_by(change, int(paid["amount"]), paid["currency"], provider)
     _owe_refund(change, int(paid["amount"]), paid["currency"])
     _post(
         change,

@@ -37,6 +37,11 @@ def _paid_twice(api: JsonClient, sandbox: Sandbox) -> tuple[dict[str, Any], list
         paid.append(payment["id"])
     done = api.get(f"/v1/bookings/{booking['id']}", as_user=CUSTOMER).body
     assert (done["state"], done["balance_paid"]) == ("confirmed", True)
+    # The booking remembers both payments, each once, with its provider.
+    assert [(p["payment_id"], p["provider"], p["amount"]) for p in done["payments"]] == [
+        (paid[0], "fastpay", DEPOSIT),
+        (paid[1], "areeba", BALANCE),
+    ]
     return booking, paid
 
 

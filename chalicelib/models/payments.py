@@ -254,6 +254,28 @@ def record_webhook(
     ).save()
 
 
+def record_failed_report(
+    report_id: str, provider: str, provider_ref: str | None, body: str, note: str
+) -> None:
+    """What a status check (not a callback) found that an admin must see: kept as a report,
+    listed at once among the failed (never processed: there is nothing to retry)."""
+    WebhookItem(
+        keys.webhook_pk(report_id),
+        keys.WEBHOOK_SK,
+        webhook_id=report_id,
+        provider=provider,
+        provider_ref=provider_ref,
+        event_id=None,
+        headers={},
+        body=body,
+        state="failed",
+        note=note[:500],
+        received_at=clock.now(),
+        gsi1pk=webhooks_listed_gsi1pk("failed"),
+        gsi1sk=f"{clock.to_rfc3339(clock.now())}#{report_id}",
+    ).save()
+
+
 def webhooks_listed_gsi1pk(listing: str) -> str:
     """Webhooks are listed by where they stand: received, processed, unmatched, or failed
     (processing failed at least once and has not succeeded since: retried, then in the

@@ -197,6 +197,9 @@ def reconcile(payment_id: str) -> None:
     if payment is None or payment.state != "pending":
         return
     payment = refresh(payment)
+    if payment.failure == settlement.AMOUNT_MISMATCH:
+        settlement.list_mismatch_found_by_recheck(payment)
+        return
     if payment.state != "pending":
         return
     if clock.now() - payment.created_at < ABANDONED_AFTER:

@@ -9,6 +9,7 @@ entry: the subject's `payment_succeeded` (or `balance_paid`), or a refund owed."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -50,6 +51,25 @@ def mismatch(payment: store.Payment, status: ProviderStatus) -> bool:
 
 def received(status: ProviderStatus) -> dict[str, Any]:
     return {"amount": status.amount, "currency": status.currency}
+
+
+def mismatch_note(payment: store.Payment) -> str:
+    return (
+        f"amount_mismatch: payment {payment.id} asked {payment.amount} {payment.currency}, "
+        f"the provider reports {payment.received}; what arrived is owed back"
+    )
+
+
+def list_mismatch_found_by_recheck(payment: store.Payment) -> None:
+    """No callback reported it (FastPay's IPN was lost): the recheck's finding is listed
+    for admins as a failed report, once per payment."""
+    store.record_failed_report(
+        f"recheck-{payment.id}",
+        payment.provider,
+        payment.provider_ref,
+        json.dumps(payment.received),
+        mismatch_note(payment),
+    )
 
 
 def take(payment_id: str, fire: Callable[[store.Payment, Callable[[Writes], None]], None]) -> None:

@@ -37,12 +37,7 @@ def process_webhook(message: dict[str, Any]) -> None:
         raise
     if settled.failure == settlement.AMOUNT_MISMATCH:
         # Terminal, not retried: listed among the failed for an admin, saying what arrived.
-        store.mark_webhook(
-            webhook_id,
-            "failed",
-            f"amount_mismatch: payment {settled.id} asked {settled.amount} {settled.currency}, "
-            f"the provider reports {settled.received}; what arrived is owed back",
-        )
+        store.mark_webhook(webhook_id, "failed", settlement.mismatch_note(settled))
         return
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
 

@@ -239,3 +239,23 @@ def test_conflicts_that_outlast_the_retries_leave_the_message_to_the_queue(
     assert money.process_webhooks(lambdas) == []  # the redelivery, on a calmer table
     assert _booking_state(api, booking["id"]) == "confirmed"
     assert money.books(api)[f"escrow:booking:{booking['id']}|IQD"] == PRICE
+
+
+def test_a_wrong_amount_found_by_the_recheck_is_listed_for_admins_too(
+    api: JsonClient, lambdas: Any, sandbox: Sandbox, frozen_clock: Any
+) -> None:
+    """FastPay's IPN is lost: reconciliation finds the short payment, fails it, refunds
+    what arrived, and lists what it found among the failed reports."""
+    booking = money.accepted_booking(api)
+    payment = money.pay(api, booking["id"], "fastpay")
+    money.complete(sandbox, "fastpay", payment["provider_ref"], received_amount=1000)
+    sandbox.callbacks.clear()
+    frozen_clock.advance(4 * 60)
+    money.sweep(lambdas)  # the recheck
+    ended = payment_store.require(payment["id"])
+    assert (ended.state, ended.failure) == ("failed", "amount_mismatch")
+    listed = api.get("/v1/admin/webhooks?state=failed", as_user=ADMIN).body["items"]
+    assert [w["provider_ref"] for w in listed] == [payment["provider_ref"]]
+    assert "amount_mismatch" in listed[0]["note"] and "1000" in listed[0]["note"]
+    money.sweep(lambdas)
+    assert money.books(api)["provider:fastpay|IQD"] == 0

@@ -28,7 +28,7 @@ typecheck: install
 	$(BIN)/mypy chalicelib
 
 test: lint typecheck
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 package: install
 	$(BIN)/python -m infra.package build/package

@@ -13,7 +13,15 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
+from hypothesis import settings as hypothesis_settings
+
 from tests.issuer import FakeIssuer
+
+# `ci` (what `make test` selects) runs the stateful money properties 200 times; `dev`, the
+# default for a quick local run of one file, fewer. Tests that set max_examples keep theirs.
+hypothesis_settings.register_profile("ci", max_examples=200, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=10, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(scope="session")

@@ -148,3 +148,21 @@ def received_and_owed_back(
         "payment received for a subject that could not take it: owed back",
         _moves(provider(provider_name), [(customer_refunds(customer_id), amount)], currency),
     )
+
+
+def allocate_refund(amount: int, funded_by: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A refund split across the payments that funded a subject, latest first: each takes
+    at most what is still refundable on it. `funded_by` is (payment, refundable) in the
+    order paid. Refusing more than was paid keeps money from being invented."""
+    if amount < 0:
+        raise UnbalancedEntry("a refund is not negative")
+    left = amount
+    shares: list[tuple[str, int]] = []
+    for payment, refundable in reversed(funded_by):
+        share = min(left, max(refundable, 0))
+        if share:
+            shares.append((payment, share))
+            left -= share
+    if left:
+        raise UnbalancedEntry(f"refund of {amount} exceeds what was paid by {left}")
+    return shares

@@ -335,8 +335,11 @@ def ledger_account_pk(account: str) -> str:
     return f"ACCOUNT#{account}"
 
 
-def ledger_balance_sk(currency: str) -> str:
-    return f"{LEDGER_BALANCE_PREFIX}{currency}"
+def ledger_balance_sk(currency: str, shard: int | None = None) -> str:
+    """An account's balance in one currency; a busy account's in one of its shards."""
+    if shard is None:
+        return f"{LEDGER_BALANCE_PREFIX}{currency}"
+    return f"{LEDGER_BALANCE_PREFIX}{currency}#{shard}"
 
 
 def ledger_posting_sk(at_iso: str, entry_id: str, currency: str) -> str:

@@ -3,11 +3,19 @@ it: the entry item (its id deterministic per cause, so a retried cause posts onc
 history item per posting, and an atomic ADD on each account's balance, conditioned so that
 no escrow, talent, transit or refund account goes below zero.
 
-Every account balance item is on GSI1 under `ACCOUNTS`: the trial balance is one Query."""
+Every account balance item is on GSI1 under `ACCOUNTS`: the trial balance is one Query.
+
+Every payment and refund of a provider moves `provider:<name>`, and every release moves
+`platform:revenue`: as single items they would make concurrent transactions collide
+(TransactionConflict). Their balance is spread over `BALANCE_SHARDS` items, picked per
+entry; reads sum them. Only accounts no condition guards are sharded: a "never below zero"
+condition needs the whole balance in one item."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +33,8 @@ from chalicelib.models.base import Item
 from chalicelib.models.writes import Writes, save
 
 ACCOUNTS_INDEX = "ACCOUNTS"
+BALANCE_SHARDS = 8
+_SHARDED_PREFIXES = ("provider:", "platform:")
 
 
 class EntryItem(Item, discriminator="ledger_entry"):
@@ -75,7 +85,7 @@ def post_in(writes: Writes, entry: ledger.Entry) -> None:
     )
     writes.add((item.pk, item.sk), "ledger_entry", save(item, EntryItem.pk.does_not_exist()))
     for (account, currency), amount in _merged(entry).items():
-        _add_to_account(writes, account, currency, amount)
+        _add_to_account(writes, account, currency, amount, _shard_for(account, entry.id))
         posting = PostingItem(
             keys.ledger_account_pk(account),
             keys.ledger_posting_sk(clock.to_rfc3339(now), entry.id, currency),
@@ -88,15 +98,26 @@ def post_in(writes: Writes, entry: ledger.Entry) -> None:
         writes.add((posting.pk, posting.sk), "ledger_posting", save(posting))
 
 
-def _add_to_account(writes: Writes, account: str, currency: str, amount: int) -> None:
-    item = AccountItem(keys.ledger_account_pk(account), keys.ledger_balance_sk(currency))
+def _shard_for(account: str, entry_id: str) -> int | None:
+    if ledger.must_stay_non_negative(account) or not account.startswith(_SHARDED_PREFIXES):
+        return None
+    # Deterministic per entry (a retried entry lands where its first attempt did), spread
+    # evenly over the entries that race.
+    return int(hashlib.sha256(entry_id.encode()).hexdigest()[:8], 16) % BALANCE_SHARDS
+
+
+def _add_to_account(
+    writes: Writes, account: str, currency: str, amount: int, shard: int | None
+) -> None:
+    item = AccountItem(keys.ledger_account_pk(account), keys.ledger_balance_sk(currency, shard))
+    suffix = "" if shard is None else f"#{shard}"
     actions: list[Any] = [
         AccountItem.kind.set(AccountItem),
         AccountItem.account.set(account),
         AccountItem.currency.set(currency),
         AccountItem.balance.add(amount),
         AccountItem.gsi1pk.set(ACCOUNTS_INDEX),
-        AccountItem.gsi1sk.set(f"{account}#{currency}"),
+        AccountItem.gsi1sk.set(f"{account}#{currency}{suffix}"),
     ]
     condition = None
     if amount < 0 and ledger.must_stay_non_negative(account):
@@ -108,21 +129,25 @@ def _add_to_account(writes: Writes, account: str, currency: str, amount: int) ->
     )
 
 
+def _summed(items: Iterable[Any]) -> list[Balance]:
+    """One balance per account and currency: a sharded account's shards added up."""
+    totals: dict[tuple[str, str], int] = {}
+    for item in items:
+        if isinstance(item, AccountItem):
+            key = (item.account, item.currency)
+            totals[key] = totals.get(key, 0) + int(item.balance or 0)
+    return [Balance(account, currency, total) for (account, currency), total in totals.items()]
+
+
 def balances_of(account: str) -> list[Balance]:
     """An account's balance in each currency it has seen (one Query)."""
-    return [
-        Balance(item.account, item.currency, int(item.balance or 0))
-        for item in AccountItem.query(
+    return _summed(
+        AccountItem.query(
             keys.ledger_account_pk(account), AccountItem.sk.startswith(keys.LEDGER_BALANCE_PREFIX)
         )
-        if isinstance(item, AccountItem)
-    ]
+    )
 
 
 def all_balances() -> list[Balance]:
     """Every account's balance (the trial balance): one paged Query of GSI1."""
-    return [
-        Balance(item.account, item.currency, int(item.balance or 0))
-        for item in AccountItem.gsi1.query(ACCOUNTS_INDEX)
-        if isinstance(item, AccountItem)
-    ]
+    return _summed(AccountItem.gsi1.query(ACCOUNTS_INDEX))

@@ -42,6 +42,9 @@ class PaymentItem(Item, discriminator="payment"):
     state = UnicodeAttribute()
     action = JSONAttribute(null=True)
     failure = UnicodeAttribute(null=True)
+    # What the provider said arrived, kept when it is not what we asked for (or arrived for
+    # a subject that could not take it): {amount, currency}, either null when unreadable.
+    received = JSONAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
 
@@ -82,6 +85,7 @@ class Payment:
     created_at: datetime
     updated_at: datetime
     purpose: str = "payment"
+    received: dict[str, Any] | None = None
 
 
 def _to_payment(item: PaymentItem) -> Payment:
@@ -102,6 +106,7 @@ def _to_payment(item: PaymentItem) -> Payment:
         created_at=item.created_at,
         updated_at=item.updated_at,
         purpose=item.purpose or "payment",
+        received=item.received,
     )
 
 
@@ -181,12 +186,21 @@ def failed_to_open(payment_id: str, reason: str) -> None:
         )
 
 
-def move_in(writes: Writes, payment: Payment, state: str, *, failure: str | None = None) -> None:
-    """In the transaction of its effect: the payment leaves `pending` once."""
+def move_in(
+    writes: Writes,
+    payment: Payment,
+    state: str,
+    *,
+    failure: str | None = None,
+    received: dict[str, Any] | None = None,
+) -> None:
+    """In the transaction of its effect: the payment leaves the state it was read in once."""
     item = PaymentItem(keys.payment_pk(payment.id), keys.PAYMENT_SK)
     actions: list[Any] = [PaymentItem.state.set(state), PaymentItem.updated_at.set(clock.now())]
     if failure:
         actions.append(PaymentItem.failure.set(failure[:500]))
+    if received is not None:
+        actions.append(PaymentItem.received.set(received))
     writes.add(
         (item.pk, item.sk),
         "payment",
@@ -242,6 +256,28 @@ def record_webhook(
         received_at=clock.now(),
         gsi1pk=webhooks_listed_gsi1pk("received"),
         gsi1sk=f"{clock.to_rfc3339(clock.now())}#{webhook_id}",
+    ).save()
+
+
+def record_failed_report(
+    report_id: str, provider: str, provider_ref: str | None, body: str, note: str
+) -> None:
+    """What a status check (not a callback) found that an admin must see: kept as a report,
+    listed at once among the failed (never processed: there is nothing to retry)."""
+    WebhookItem(
+        keys.webhook_pk(report_id),
+        keys.WEBHOOK_SK,
+        webhook_id=report_id,
+        provider=provider,
+        provider_ref=provider_ref,
+        event_id=None,
+        headers={},
+        body=body,
+        state="failed",
+        note=note[:500],
+        received_at=clock.now(),
+        gsi1pk=webhooks_listed_gsi1pk("failed"),
+        gsi1sk=f"{clock.to_rfc3339(clock.now())}#{report_id}",
     ).save()
 
 

@@ -15,7 +15,11 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
 from chalicelib.models.base import connection
-from chalicelib.models.conditions import conflict_on_condition_failure, failed_positions
+from chalicelib.models.conditions import (
+    TransientConflictError,
+    conflict_on_condition_failure,
+    failed_positions,
+)
 
 Action = Callable[[TransactWrite], None]
 # DynamoDB's limit on actions in one transaction.
@@ -110,6 +114,8 @@ class Writes:
                 for label, action in self._actions.values():
                     recorder.label = label
                     action(recorder)  # type: ignore[arg-type]
+        except TransientConflictError:
+            raise  # no condition failed: nothing to name, and worth a retry
         except ConflictError as conflict:
             cause = conflict.__cause__
             failed = failed_positions(cause) if isinstance(cause, TransactWriteError) else []

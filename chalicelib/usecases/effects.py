@@ -11,12 +11,13 @@ from typing import Any
 from chalicelib.domain import cancellation, pricing
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ValidationError
-from chalicelib.models import keys, refunds, search_outbox, subjects, talent
+from chalicelib.models import keys, search_outbox, subjects, talent
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models.calendar import BookedDayItem
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import delete, save
 from chalicelib.settings import get_settings
+from chalicelib.usecases import refunds_owed
 from chalicelib.usecases.contract_effects import settle_contract_later
 from chalicelib.usecases.process_registry import Catalogue, Change
 
@@ -150,6 +151,7 @@ def _post_escrow(change: Change) -> None:
     before = change.before
     paid = amount_due_now(before) if before.type == "booking" else dict(change.data["amount"])
     provider = str(change.params.get("provider") or "direct")
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["provider"] = provider
     _post(
@@ -174,19 +176,12 @@ def _post(change: Change, entry: books.Entry | None) -> None:
         ledger_store.post_in(change.writes, entry)
 
 
+def _funded_by(change: Change, amount: int, currency: str, provider: str) -> None:
+    refunds_owed.funded_by(change, amount, currency, provider)
+
+
 def _owe_refund(change: Change, amount: int, currency: str) -> None:
-    if amount <= 0:
-        return
-    paid = change.data.get("paid") or {}
-    refunds.owe_in(
-        change.writes,
-        refund_id=_entry_id(change, "refund"),
-        customer_id=change.before.customer_id,
-        payment_id=paid.get("payment_id"),
-        provider=str(change.data.get("provider") or "direct"),
-        amount=amount,
-        currency=currency,
-    )
+    refunds_owed.owe(change, _entry_id(change, "refund"), amount, currency)
 
 
 def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
@@ -259,6 +254,8 @@ def _refund_by_policy(change: Change) -> None:
 def _refund_in_full(change: Change) -> None:
     # The payment succeeded but never became this booking's: all of it goes back.
     paid = amount_due_now(change.before)
+    provider = str(change.params.get("provider") or "direct")
+    _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
     change.data["cancel_reason"] = "slot_taken"
     change.data["refund"] = {
@@ -267,7 +264,6 @@ def _refund_in_full(change: Change) -> None:
         "percent": 100,
         "rule": "the day was confirmed for another booking",
     }
-    provider = str(change.params.get("provider") or "direct")
     change.data["provider"] = provider
     _owe_refund(change, int(paid["amount"]), paid["currency"])
     _post(
@@ -286,6 +282,8 @@ def _refund_in_full(change: Change) -> None:
 def _post_balance(change: Change) -> None:
     balance = balance_due(change.before)  # > 0: the balance_unpaid guard holds
     paid = dict(change.data.get("paid") or amount_due_now(change.before))
+    provider = str(change.params.get("provider") or change.data.get("provider") or "direct")
+    _funded_by(change, balance, paid["currency"], provider)  # before `paid` counts it
     change.data["paid"] = {**paid, "amount": int(paid["amount"]) + balance}
     change.data["balance_paid"] = True
     change.data["balance_payment_id"] = change.params.get("payment_id")
@@ -294,7 +292,7 @@ def _post_balance(change: Change) -> None:
         change,
         books.payment_received(
             _entry_id(change, "balance"),
-            str(change.params.get("provider") or change.data.get("provider") or "direct"),
+            provider,
             books.escrow(before.type, before.id),
             balance,
             paid["currency"],

@@ -15,16 +15,15 @@ from typing import Any
 
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
-from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payments as store
-from chalicelib.models import refunds, subjects
+from chalicelib.models import subjects
+from chalicelib.models.conditions import TransientConflictError, retry_transient
 from chalicelib.models.writes import Writes
 from chalicelib.payments import registry
 from chalicelib.payments.base import Order, PaymentError, ProviderStatus
 from chalicelib.settings import get_settings
-from chalicelib.usecases import bookings, transitions
+from chalicelib.usecases import settlement, transitions
 from chalicelib.usecases.effects import amount_due_now, balance_due
 
 _PAYABLE_STATE = {"booking": "accepted", "milestone": "funding_required"}
@@ -144,8 +143,9 @@ def visible(payment_id: str, principal: Principal) -> store.Payment:
 
 
 def refresh(payment: store.Payment) -> store.Payment:
-    """A pending payment re-checked with its provider, and acted on."""
-    if payment.state != "pending" or payment.provider_ref is None:
+    """A payment the provider's word could still change, re-checked with it and acted on:
+    pending, or given up on by us (a success that comes later is still honoured)."""
+    if not settlement.awaits_news(payment) or payment.provider_ref is None:
         return payment
     provider = registry.get(payment.provider)
     status = provider.get_status(payment.provider_ref, order_ref=payment.order_ref)
@@ -154,87 +154,28 @@ def refresh(payment: store.Payment) -> store.Payment:
 
 
 def apply_status(payment: store.Payment, status: ProviderStatus) -> None:
-    if payment.state != "pending":
+    if not settlement.awaits_news(payment):
         return  # settled before: a repeated report has no second effect
     if status.state == "succeeded":
         _succeeded(payment, status)
-    elif status.state in _FINAL_FROM_PROVIDER:
+    elif status.state in _FINAL_FROM_PROVIDER and payment.state == "pending":
         writes = Writes()
         store.move_in(writes, payment, status.state)
         try:
-            writes.commit("the payment changed meanwhile")
+            retry_transient(lambda: writes.commit("the payment changed meanwhile"))
+        except TransientConflictError:
+            raise
         except ConflictError:
             return
 
 
 def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
-    if status.amount is not None and status.amount < payment.amount:
-        raise PaymentError(
-            payment.provider, f"paid {status.amount}, expected {payment.amount}", retryable=False
-        )
-
-    def mark(writes: Writes) -> None:
-        store.move_in(writes, payment, "succeeded")
-
-    params = {"payment_id": payment.id, "provider": payment.provider}
-    try:
-        if payment.purpose == "balance":
-            transitions.apply(
-                "booking",
-                payment.subject_id,
-                "balance_paid",
-                transitions.SYSTEM,
-                params,
-                extra=mark,
-            )
-        elif payment.subject_type == "booking":
-            bookings.confirm_payment(
-                payment.subject_id, payment.id, provider=payment.provider, extra=mark
-            )
-        else:
-            transitions.apply(
-                payment.subject_type,
-                payment.subject_id,
-                "payment_succeeded",
-                transitions.SYSTEM,
-                params,
-                extra=mark,
-            )
-    except ConflictError:
-        current = store.require(payment.id)
-        if current.state != "pending":
-            return  # another delivery of the same news won
-        _owed_back(current)
-
-
-def _owed_back(payment: store.Payment) -> None:
-    """Money arrived for a subject that can no longer take it (expired, cancelled): it is
-    all owed back to the customer, to be refunded through the provider."""
-    writes = Writes()
-    store.move_in(writes, payment, "succeeded", failure="the subject could not take it: refunded")
-    refunds.owe_in(
-        writes,
-        refund_id=f"payment-{payment.id}-refund",
-        customer_id=payment.payer_user_id,
-        payment_id=payment.id,
-        provider=payment.provider,
-        amount=payment.amount,
-        currency=payment.currency,
-    )
-    ledger_store.post_in(
-        writes,
-        books.received_and_owed_back(
-            f"payment-{payment.id}-owed-back",
-            payment.provider,
-            payment.payer_user_id,
-            payment.amount,
-            payment.currency,
-        ),
-    )
-    try:
-        writes.commit("the payment changed meanwhile")
-    except ConflictError:
+    if settlement.mismatch(payment, status):
+        # Not what we asked for: one terminal outcome (failed, amount_mismatch, what
+        # arrived owed back), not an error retried forever.
+        settlement.owed_back(payment, status)
         return
+    settlement.take(payment.id, settlement.fire_for)
 
 
 def to_json(payment: store.Payment) -> dict[str, Any]:
@@ -266,6 +207,9 @@ def reconcile(payment_id: str) -> None:
         # honoured. Anything else stays loud and the timer retries.
         if not (error.retryable and abandoned):
             raise
+    if payment.failure == settlement.AMOUNT_MISMATCH:
+        settlement.list_mismatch_found_by_recheck(payment)
+        return
     if payment.state != "pending":
         return
     if not abandoned:

@@ -42,9 +42,17 @@ def _manual_reason(refund: store.Refund, payment: payment_store.Payment | None) 
     capabilities = registry.get(refund.provider).capabilities
     if not capabilities.refund:
         return f"{refund.provider} has no refund API"
-    if refund.amount < payment.amount and not capabilities.partial_refund:
+    if refund.currency not in capabilities.currencies:
+        return f"{refund.provider} does not refund in {refund.currency}"
+    if refund.amount < _held(payment) and not capabilities.partial_refund:
         return f"{refund.provider} refunds only in full"
     return None
+
+
+def _held(payment: payment_store.Payment) -> int:
+    """What the provider took for this payment: what arrived, when that differed."""
+    arrived = (payment.received or {}).get("amount")
+    return int(arrived) if isinstance(arrived, int) else payment.amount
 
 
 def send(timer: timers.Timer) -> None:
@@ -107,18 +115,21 @@ def _finish(
         provider_refund_ref=provider_refund_ref,
         note=note,
     )
+    # A payment that failed (the wrong amount arrived) keeps saying so; the refund record
+    # tells how what arrived went back.
+    shows_refund = payment is not None and payment.state != "failed"
     if to_state in ("refunded", "refund_pending"):
         _post_sent(writes, refund)
-        if payment is not None:
+        if payment is not None and shows_refund:
             payment_store.move_in(writes, payment, _refunded_state(refund, payment))
-    elif to_state == "manual_pending" and payment is not None:
+    elif to_state == "manual_pending" and payment is not None and shows_refund:
         # The payment shows the refund is owed until an admin settles it.
         payment_store.move_in(writes, payment, "refund_pending")
     writes.commit("the refund moved meanwhile")
 
 
 def _refunded_state(refund: store.Refund, payment: payment_store.Payment) -> str:
-    return "refunded" if refund.amount >= payment.amount else "partially_refunded"
+    return "refunded" if refund.amount >= _held(payment) else "partially_refunded"
 
 
 def _post_sent(writes: Writes, refund: store.Refund) -> None:
@@ -141,7 +152,7 @@ def settle_manually(refund_id: str) -> store.Refund:
     store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
     _post_sent(writes, refund)
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
-    if payment is not None and payment.state == "refund_pending":
+    if payment is not None and payment.state == "refund_pending":  # never a failed one
         payment_store.move_in(writes, payment, _refunded_state(refund, payment))
     writes.commit("the refund moved meanwhile")
     settled = store.get(refund_id)

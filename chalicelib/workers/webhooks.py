@@ -12,7 +12,7 @@ from chalicelib.models import payments as store
 from chalicelib.models import refunds as refund_store
 from chalicelib.models import timers, webhook_retention
 from chalicelib.payments import registry
-from chalicelib.usecases import callback_settlement, payments, refunds
+from chalicelib.usecases import callback_settlement, payments, refunds, settlement
 from chalicelib.workers.queues import webhooks
 from chalicelib.workers.timers import register as timer_handler
 
@@ -38,6 +38,10 @@ def process_webhook(message: dict[str, Any]) -> None:
         # Listed among the failed for admins; the message is retried, then lands in the DLQ.
         store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
         raise
+    if settled.failure == settlement.AMOUNT_MISMATCH:
+        # Terminal, not retried: listed among the failed for an admin, saying what arrived.
+        store.mark_webhook(webhook_id, "failed", settlement.mismatch_note(settled))
+        return
     store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.domain import ledger as books
 from chalicelib.models import refunds
-from chalicelib.usecases.transitions import Change
+from chalicelib.usecases.process_registry import Change
 
 
 def funded_by(change: Change, amount: int, currency: str, provider: str) -> None:

@@ -68,15 +68,26 @@ class BookingListQuery(PageQuery):
     role: Literal["customer", "talent"] = "customer"
 
 
+class ProcessRef(ApiModel):
+    name: str
+    version: int
+
+
+class SubjectRefOut(ApiModel):
+    type: Literal["booking", "proposal", "contract", "milestone"]
+    id: str
+
+
 class SubjectOut(ApiModel):
     """Every process subject carries these; each type adds its own fields."""
 
     model_config = ConfigDict(extra="allow", defer_build=True)
 
     id: str
+    type: Literal["booking", "proposal", "contract", "milestone"]
     state: str
     version: int
-    process: dict[str, Any]
+    process: ProcessRef
     customer_id: str
     talent_id: str
     created_at: str
@@ -92,8 +103,25 @@ class SubjectList(ApiModel):
     next_cursor: str | None
 
 
+class EventOut(ApiModel):
+    """One transition in a subject's history."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
+
+    id: str
+    subject: SubjectRefOut
+    version: int
+    transition: str
+    actor: Literal["customer", "talent", "admin", "system"]
+    actor_user_id: str | None
+    from_: str | None = Field(alias="from")
+    to: str
+    params: dict[str, Any]
+    at: str = Field(description="RFC 3339")
+
+
 class EventList(ApiModel):
-    items: list[dict[str, Any]]
+    items: list[EventOut]
     next_cursor: str | None
 
 

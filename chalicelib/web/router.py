@@ -38,6 +38,12 @@ class RouteSpec:
     status: int = 200
     content_types: tuple[str, ...] = ("application/json",)
     errors: tuple[int, ...] = ()
+    # Other success statuses answered with the same body (a repeated save is 200, not 201).
+    also: tuple[int, ...] = ()
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        return (self.status, *self.also)
 
 
 ROUTES: list[RouteSpec] = []
@@ -183,6 +189,7 @@ class Api:
         status: int = 200,
         content_types: tuple[str, ...] = ("application/json",),
         errors: tuple[int, ...] = (),
+        also: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         spec = RouteSpec(
             method=method,
@@ -196,6 +203,7 @@ class Api:
             status=status,
             content_types=content_types,
             errors=errors,
+            also=also,
         )
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:

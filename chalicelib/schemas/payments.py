@@ -46,7 +46,7 @@ class PaymentActionOut(ApiModel):
     expires_at: str | None = Field(default=None, description="RFC 3339")
 
 
-class SubjectRefOut(ApiModel):
+class PaymentSubjectOut(ApiModel):
     type: Literal["booking", "milestone"]
     id: str
 
@@ -56,7 +56,7 @@ class PaymentOut(ApiModel):
 
     id: str
     state: PaymentState
-    subject: SubjectRefOut
+    subject: PaymentSubjectOut
     amount: Money
     provider: str
     provider_ref: str | None

@@ -14,7 +14,7 @@ MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
 
 
-class Location(StrictModel):
+class BookingLocation(StrictModel):
     address: str | None = Field(default=None, max_length=300)
     city: str | None = Field(default=None, max_length=100)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -26,7 +26,7 @@ class BookingCreate(StrictModel):
     package_tier: Tier | None = None
     start: datetime
     end: datetime | None = None
-    location: Location | None = None
+    location: BookingLocation | None = None
     event_type: str | None = Field(default=None, max_length=80)
     details: str | None = Field(default=None, max_length=5000)
     guest_count: int | None = Field(default=None, ge=1, le=100_000)
@@ -90,9 +90,17 @@ class SubjectOut(ApiModel):
     process: ProcessRef
     customer_id: str
     talent_id: str
+    talent_user_id: str
     created_at: str
     updated_at: str
     state_entered_at: str
+    # Money each type carries, typed here so a float or a bare number cannot slip out.
+    price: Money | None = Field(default=None, description="booking")
+    deposit: Money | None = Field(default=None, description="booking, when the service asks one")
+    amount: Money | None = Field(default=None, description="milestone")
+    total: Money | None = Field(default=None, description="proposal, contract")
+    start: str | None = Field(default=None, description="booking, RFC 3339")
+    end: str | None = Field(default=None, description="booking, RFC 3339")
     allowed_transitions: list[str] = Field(
         default_factory=list, description="what the caller may do now"
     )

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: install run test lint typecheck unit package bench clean
+.PHONY: install run test lint typecheck unit package bench fuzz clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating $(VENV) and installing dependencies (first run only)"
@@ -29,6 +29,11 @@ typecheck: install
 
 test: lint typecheck
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The suite's schemathesis run, with many more examples per operation and role (minutes).
+FUZZ_EXAMPLES ?= 40
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -p no:xdist -q tests/e2e/test_fuzz.py
 
 package: install
 	$(BIN)/python -m infra.package build/package

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.payments import PaymentCreate, PaymentOut
+from chalicelib.schemas.payments import (
+    BalanceList,
+    PaymentCreate,
+    PaymentOut,
+    ProviderList,
+    RefundList,
+    RefundOut,
+    TrialBalanceOut,
+    WebhookList,
+)
 from chalicelib.web import limits
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
@@ -27,7 +36,12 @@ else:
 api = Api(__name__, tag="payments")
 
 
-@api.get("/v1/payments/providers", summary="Enabled providers and their currencies", auth="public")
+@api.get(
+    "/v1/payments/providers",
+    summary="Enabled providers and their currencies",
+    auth="public",
+    response=ProviderList,
+)
 def list_providers(ctx: RequestContext) -> dict[str, Any]:
     items = []
     for name in registry.enabled():
@@ -101,6 +115,7 @@ def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
 @api.get(
     "/v1/me/balance",
     summary="What the platform owes me as a talent, per currency: available, pending, paid out",
+    response=BalanceList,
 )
 def my_balance(ctx: RequestContext) -> dict[str, Any]:
     talent_id = ctx.principal.user.talent_id
@@ -143,6 +158,7 @@ def my_balance(ctx: RequestContext) -> dict[str, Any]:
     "/v1/admin/ledger/trial-balance",
     summary="Every account's balance; the total per currency is zero",
     auth="admin",
+    response=TrialBalanceOut,
 )
 def trial_balance(ctx: RequestContext) -> dict[str, Any]:
     balances = ledger_store.all_balances()
@@ -175,6 +191,7 @@ def _refund_json(refund: refund_store.Refund) -> dict[str, Any]:
     "/v1/admin/refunds",
     summary="Refunds waiting for an admin (the provider cannot take them), oldest first",
     auth="admin",
+    response=RefundList,
 )
 def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [_refund_json(r) for r in refund_store.manual()], "next_cursor": None}
@@ -184,6 +201,7 @@ def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
     "/v1/admin/refunds/{refund_id}/settle",
     summary="Mark a refund paid back outside the provider (the ledger records it once)",
     auth="admin",
+    response=RefundOut,
     errors=(404, 409),
 )
 def settle_refund(ctx: RequestContext, refund_id: str) -> dict[str, Any]:
@@ -199,6 +217,7 @@ class WebhookQuery(PageQuery):
     summary="Stored provider callbacks by state (failed: retried, perhaps in the DLQ)",
     auth="admin",
     query=WebhookQuery,
+    response=WebhookList,
 )
 def list_webhooks(ctx: RequestContext) -> dict[str, Any]:
     from chalicelib.models import payments as payment_store

@@ -29,6 +29,7 @@ def serialize(entry: saved_store.SavedTalent) -> SavedOut:
     summary="Save a talent (201 the first time, 200 after)",
     response=SavedOut,
     status=201,
+    also=(200,),
     errors=(404,),
 )
 def save_talent(ctx: RequestContext, talent_id: str) -> Reply:

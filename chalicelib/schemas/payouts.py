@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
-from chalicelib.schemas.common import ApiModel, StrictModel
+from chalicelib.schemas.common import ApiModel, Money, StrictModel
 from chalicelib.schemas.urls import ReturnUrl
 
 PayoutProvider = Literal["stripe", "fib", "manual"]
@@ -54,20 +54,44 @@ class StripeDetails(StrictModel):
 
 
 class PayoutMethodOut(ApiModel):
-    model_config = ConfigDict(extra="allow", defer_build=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
-    provider: str
-    details: dict[str, Any]
-    onboarding_url: str | None = None
+    provider: PayoutProvider
+    details: dict[str, str | None] = Field(
+        description="masked: IBANs and account numbers by their last 4 characters"
+    )
+    updated_at: str | None
+    onboarding_url: str | None = Field(default=None, description="Stripe: finish onboarding")
+
+
+PayoutState = Literal[
+    "in_transit",
+    "sending",
+    "provider_pending",
+    "manual_pending",
+    "unconfirmed",
+    "paid",
+    "failed",
+    "skipped",
+]
 
 
 class PayoutOut(ApiModel):
-    model_config = ConfigDict(extra="allow", defer_build=True)
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
     id: str
-    state: str
-    amount: dict[str, Any]
-    method: str
+    talent_id: str
+    state: PayoutState
+    amount: Money
+    method: PayoutProvider
+    destination: dict[str, str | None]
+    provider_ref: str | None
+    failure: str | None
+    note: str | None
+    source_entry_id: str | None
+    created_at: str
+    updated_at: str
+    paid_at: str | None
 
 
 class PayoutList(ApiModel):

@@ -15,7 +15,7 @@ MAX_MILESTONES = 20
 MAX_YEAR = 9000
 
 
-class Location(StrictModel):
+class BookingLocation(StrictModel):
     address: str | None = Field(default=None, max_length=300)
     city: str | None = Field(default=None, max_length=100)
     lat: float | None = Field(default=None, ge=-90, le=90)
@@ -27,7 +27,7 @@ class BookingCreate(StrictModel):
     package_tier: Tier | None = None
     start: datetime
     end: datetime | None = None
-    location: Location | None = None
+    location: BookingLocation | None = None
     event_type: str | None = Field(default=None, max_length=80)
     details: str | None = Field(default=None, max_length=5000)
     guest_count: int | None = Field(default=None, ge=1, le=100_000)
@@ -76,20 +76,39 @@ class BookingListQuery(PageQuery):
     role: Literal["customer", "talent"] = "customer"
 
 
+class ProcessRef(ApiModel):
+    name: str
+    version: int
+
+
+class SubjectRefOut(ApiModel):
+    type: Literal["booking", "proposal", "contract", "milestone"]
+    id: str
+
+
 class SubjectOut(ApiModel):
     """Every process subject carries these; each type adds its own fields."""
 
     model_config = ConfigDict(extra="allow", defer_build=True)
 
     id: str
+    type: Literal["booking", "proposal", "contract", "milestone"]
     state: str
     version: int
-    process: dict[str, Any]
+    process: ProcessRef
     customer_id: str
     talent_id: str
+    talent_user_id: str
     created_at: str
     updated_at: str
     state_entered_at: str
+    # Money each type carries, typed here so a float or a bare number cannot slip out.
+    price: Money | None = Field(default=None, description="booking")
+    deposit: Money | None = Field(default=None, description="booking, when the service asks one")
+    amount: Money | None = Field(default=None, description="milestone")
+    total: Money | None = Field(default=None, description="proposal, contract")
+    start: str | None = Field(default=None, description="booking, RFC 3339")
+    end: str | None = Field(default=None, description="booking, RFC 3339")
     allowed_transitions: list[str] = Field(
         default_factory=list, description="what the caller may do now"
     )
@@ -100,8 +119,25 @@ class SubjectList(ApiModel):
     next_cursor: str | None
 
 
+class EventOut(ApiModel):
+    """One transition in a subject's history."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, populate_by_name=True)
+
+    id: str
+    subject: SubjectRefOut
+    version: int
+    transition: str
+    actor: Literal["customer", "talent", "admin", "system"]
+    actor_user_id: str | None
+    from_: str | None = Field(alias="from")
+    to: str
+    params: dict[str, Any]
+    at: str = Field(description="RFC 3339")
+
+
 class EventList(ApiModel):
-    items: list[dict[str, Any]]
+    items: list[EventOut]
     next_cursor: str | None
 
 

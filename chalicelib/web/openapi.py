@@ -67,7 +67,7 @@ def _operation(spec: RouteSpec, components: dict[str, Any]) -> dict[str, Any]:
         success["content"] = {
             "application/json": {"schema": _schema_ref(spec.response, components, "serialization")}
         }
-    responses: dict[str, Any] = {str(spec.status): success}
+    responses: dict[str, Any] = {str(status): success for status in spec.success_statuses}
     statuses = set(spec.errors) | {400}
     if spec.auth in ("user", "admin"):
         statuses.add(401)

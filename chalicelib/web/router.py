@@ -39,6 +39,12 @@ class RouteSpec:
     content_types: tuple[str, ...] = ("application/json",)
     errors: tuple[int, ...] = ()
     rate_limited: bool = False  # writes, and reads that call a provider (web/limits.py)
+    # Other success statuses answered with the same body (a repeated save is 200, not 201).
+    also: tuple[int, ...] = ()
+
+    @property
+    def success_statuses(self) -> tuple[int, ...]:
+        return (self.status, *self.also)
 
 
 ROUTES: list[RouteSpec] = []
@@ -189,6 +195,7 @@ class Api:
         content_types: tuple[str, ...] = ("application/json",),
         errors: tuple[int, ...] = (),
         rate_limited: bool | None = None,
+        also: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         spec = RouteSpec(
             method=method,
@@ -203,6 +210,7 @@ class Api:
             content_types=content_types,
             errors=errors,
             rate_limited=method in MUTATING if rate_limited is None else rate_limited,
+            also=also,
         )
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -181,15 +181,58 @@ def _body_for(row: Row, world: World, role: str) -> Any:
     return row.body
 
 
+_VOLATILE = {"download_url", "download_expires_at"}  # presigned anew on every read
+
+
+def _stable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _stable(v) for k, v in value.items() if k not in _VOLATILE}
+    if isinstance(value, list):
+        return [_stable(v) for v in value]
+    return value
+
+
+def _observe(api: JsonClient, world: World) -> dict[str, Any]:
+    """Everything a row could change, read back as the owner and each user sees it."""
+    reads = {
+        "talent": f"/v1/talent/{world.talent}",
+        "services": f"/v1/talent/{world.talent}/services?include_inactive=true",
+        "service": f"/v1/services/{world.service}",
+        "availability": f"/v1/talent/{world.talent}/availability?from=2026-12-01&to=2026-12-07",
+        "portfolio_media": f"/v1/media/{world.portfolio_media}",
+        "attachment": f"/v1/media/{world.attachment}",
+        "saved": "/v1/me/saved",
+    }
+    seen: dict[str, Any] = {}
+    for name, path in reads.items():
+        reply = api.get(path, as_user=OWNER)
+        seen[name] = (reply.status, _stable(reply.body))
+    for role in ("other", "admin"):
+        reply = api.get("/v1/me/saved", as_user=EMAILS[role])
+        seen[f"saved:{role}"] = (reply.status, reply.body)
+    return seen
+
+
 def _check(api: JsonClient, row: Row, world: World) -> None:
     path = row.path.format(**vars(world))
+    before: dict[str, Any] | None = None
+    refusals = 0
     for role in ROLES:
+        if before is None:
+            before = _observe(api, world)
+            assert before["talent"][0] == 200 and before["service"][0] == 200, before
         reply = api.request(
             row.method, path, json_body=_body_for(row, world, role), as_user=EMAILS[role]
         )
         assert reply.status == row.expected[role], (row.method, path, role, reply.body)
-        if reply.status >= 400:
-            assert reply.error_code, (row.method, path, role, reply.body)
+        if reply.status < 400:
+            before = None  # a success may change things: read them again before the next try
+            continue
+        refusals += 1
+        assert reply.error_code, (row.method, path, role, reply.body)
+        # A refusal changes nothing that anyone can read back.
+        assert _observe(api, world) == before, (row.method, path, role)
+    assert refusals == sum(status >= 400 for status in row.expected.values())
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[f"{r.method} {r.path}" for r in ROWS])

@@ -51,7 +51,10 @@ def test_days_override_the_weekly_plan(api: JsonClient) -> None:
 def test_without_a_plan_days_are_unavailable(api: JsonClient) -> None:
     talent = create_talent(api, "blank@example.com")
     days = _get(api, talent["id"], "2026-12-01", "2026-12-02").body["days"]  # type: ignore[attr-defined]
-    assert all(d["available"] is False and d["source"] == "none" for d in days)
+    assert [(d["date"], d["available"], d["booked"], d["source"]) for d in days] == [
+        ("2026-12-01", False, False, "none"),
+        ("2026-12-02", False, False, "none"),
+    ]
 
 
 def test_booked_days_show_as_booked(api: JsonClient) -> None:
@@ -113,7 +116,8 @@ def test_bad_requests_change_nothing(api: JsonClient) -> None:
         reply = _put(api, "badcal@example.com", tid, body)
         assert reply.status == 400, body  # type: ignore[attr-defined]
     days = _get(api, tid, "2026-01-01", "2026-12-31").body["days"]  # type: ignore[attr-defined]
-    assert not any(d["available"] for d in days)
+    assert len(days) == 365
+    assert [d["date"] for d in days if d["available"] or d["source"] != "none"] == []
     for first, last in (
         ("2026-12-02", "2026-12-01"),
         ("2026-01-01", "2027-01-02"),

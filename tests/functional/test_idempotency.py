@@ -94,12 +94,18 @@ def test_keys_expire_after_24_hours(api: JsonClient, frozen_clock: Any) -> None:
 def test_concurrent_duplicates_claim_once(stack: Any) -> None:
     # GIVEN 20 concurrent requests carrying the same key
     results: list[idempotency.Claim] = []
+    errors: list[BaseException] = []
     lock = threading.Lock()
     barrier = threading.Barrier(20)
 
     def attempt() -> None:
-        barrier.wait()
-        claim = idempotency.claim("user-1", "race", "hash", timedelta(hours=24))
+        try:
+            barrier.wait()
+            claim = idempotency.claim("user-1", "race", "hash", timedelta(hours=24))
+        except BaseException as error:  # a thread's exception is otherwise lost
+            with lock:
+                errors.append(error)
+            return
         with lock:
             results.append(claim)
 
@@ -108,14 +114,28 @@ def test_concurrent_duplicates_claim_once(stack: Any) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    # THEN exactly one may run; the others see it in progress
+    # THEN every attempt answered; exactly one may run; the others see it in progress
+    assert errors == []
+    assert len(results) == 20
     assert sum(claim.owned for claim in results) == 1
-    assert all(claim.in_progress for claim in results if not claim.owned)
+    assert [c.in_progress for c in results if not c.owned] == [True] * 19
+    stored = idempotency.IdempotencyItem.get(
+        keys.idempotency_pk("user-1", "race"), keys.IDEMPOTENCY_SK, consistent_read=True
+    )
+    assert (stored.state, stored.request_hash) == (idempotency.IN_PROGRESS, "hash")
 
 
 def test_crashed_request_releases_its_key_after_the_lease(stack: Any, frozen_clock: Any) -> None:
     assert idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
-    assert not idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
-    frozen_clock.advance(idempotency.IN_PROGRESS_LEASE.total_seconds() + 1)
+    # One second before the lease ends (by the platform clock) the key is still held...
+    frozen_clock.advance(idempotency.IN_PROGRESS_LEASE.total_seconds() - 1)
+    held = idempotency.claim("u", "k", "h", timedelta(hours=24))
+    assert (held.owned, held.in_progress) == (False, True)
+    # ...and two seconds later the crashed request's key can be claimed again.
+    frozen_clock.advance(2)
     assert idempotency.claim("u", "k", "h", timedelta(hours=24)).owned
-    assert clock.now()  # the frozen clock drove every decision above
+    stored = idempotency.IdempotencyItem.get(
+        keys.idempotency_pk("u", "k"), keys.IDEMPOTENCY_SK, consistent_read=True
+    )
+    lease_end = clock.now() + idempotency.IN_PROGRESS_LEASE
+    assert stored.lease_until == int(lease_end.timestamp())

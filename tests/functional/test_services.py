@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import ANY
+
 import pytest
 
 from tests.functional.conftest import ADMIN_EMAIL
@@ -93,10 +95,14 @@ def test_bad_services_are_refused_and_leave_nothing(
 def test_only_the_owner_offers_services(api: JsonClient) -> None:
     talent = create_talent(api, "own@example.com")
     path = f"/v1/talent/{talent['id']}/services"
-    assert api.post(path, as_user="other@example.com", json_body=service_body()).status == 403
-    assert api.post(path, as_user=ADMIN_EMAIL, json_body=service_body()).status == 403
-    assert api.post(path, json_body=service_body()).status == 401
+    other = api.post(path, as_user="other@example.com", json_body=service_body())
+    admin = api.post(path, as_user=ADMIN_EMAIL, json_body=service_body())
+    anonymous = api.post(path, json_body=service_body())
+    assert (other.status, other.error_code) == (403, "FORBIDDEN")
+    assert (admin.status, admin.error_code) == (403, "FORBIDDEN")
+    assert (anonymous.status, anonymous.error_code) == (401, "UNAUTHENTICATED")
     assert count_items("service") == 0
+    assert api.get(f"{path}?include_inactive=true", as_user="own@example.com").body["items"] == []
 
 
 def test_update_checks_consistency_with_what_is_stored(api: JsonClient) -> None:
@@ -108,7 +114,8 @@ def test_update_checks_consistency_with_what_is_stored(api: JsonClient) -> None:
         as_user="upd@example.com",
         json_body={"pricing": {"type": "fixed", "price": {"amount": 100, "currency": "USD"}}},
     )
-    assert mixed.status == 400
+    assert (mixed.status, mixed.error_code) == (400, "VALIDATION_ERROR")
+    assert api.get(path).body == service
     hourly = api.patch(
         path,
         as_user="upd@example.com",
@@ -117,49 +124,61 @@ def test_update_checks_consistency_with_what_is_stored(api: JsonClient) -> None:
             "pricing": {"type": "hourly", "price": {"amount": 100, "currency": "IQD"}},
         },
     )
-    assert hourly.status == 400
+    assert (hourly.status, hourly.error_code) == (400, "VALIDATION_ERROR")
+    assert api.get(path).body == service
     ok = api.patch(
         path, as_user="upd@example.com", json_body={"title": "Longer fire show", "packages": []}
     )
     assert ok.status == 200, ok.body
     assert (ok.body["title"], ok.body["packages"]) == ("Longer fire show", [])
-    assert (
-        api.patch(path, as_user="other@example.com", json_body={"title": "Hijacked"}).status == 403
-    )
-    assert api.get(path).body["title"] == "Longer fire show"
+    hijack = api.patch(path, as_user="other@example.com", json_body={"title": "Hijacked"})
+    assert (hijack.status, hijack.error_code) == (403, "FORBIDDEN")
+    assert api.get(path).body == ok.body
 
 
 def test_deactivated_services_are_hidden_but_kept(api: JsonClient) -> None:
     talent = create_talent(api, "deact@example.com")
     service = create_service(api, "deact@example.com", talent["id"])
     path = f"/v1/services/{service['id']}"
-    assert api.delete(path, as_user="other@example.com").status == 403
+    refused = api.delete(path, as_user="other@example.com")
+    assert (refused.status, refused.error_code) == (403, "FORBIDDEN")
+    assert api.get(path).body == service
     assert api.delete(path, as_user="deact@example.com").status == 204
     assert api.delete(path, as_user="deact@example.com").status == 204
-    assert api.get(path).status == 404
-    assert api.get(path, as_user="other@example.com").status == 404
-    assert api.get(path, as_user="deact@example.com").body["is_active"] is False
+    assert api.get(path).error_code == "NOT_FOUND"
+    assert api.get(path, as_user="other@example.com").error_code == "NOT_FOUND"
+    assert api.get(path, as_user="deact@example.com").body == dict(
+        service, is_active=False, updated_at=ANY
+    )
     listing = f"/v1/talent/{talent['id']}/services"
     assert api.get(listing).body["items"] == []
     assert (
         len(api.get(f"{listing}?include_inactive=true", as_user="deact@example.com").body["items"])
         == 1
     )
-    assert api.get(f"{listing}?include_inactive=true", as_user="other@example.com").status == 403
+    peek = api.get(f"{listing}?include_inactive=true", as_user="other@example.com")
+    assert (peek.status, peek.error_code) == (403, "FORBIDDEN")
 
 
 def test_admin_can_take_a_service_down(api: JsonClient) -> None:
     talent = create_talent(api, "mod@example.com")
     service = create_service(api, "mod@example.com", talent["id"])
-    assert api.delete(f"/v1/services/{service['id']}", as_user=ADMIN_EMAIL).status == 204
+    path = f"/v1/services/{service['id']}"
+    assert api.delete(path, as_user=ADMIN_EMAIL).status == 204
+    # Gone for the public and from the talent's listing; kept, inactive, for the owner.
+    assert (api.get(path).status, api.get(path).error_code) == (404, "NOT_FOUND")
+    assert api.get(f"/v1/talent/{talent['id']}/services").body["items"] == []
+    assert api.get(path, as_user="mod@example.com").body == dict(
+        service, is_active=False, updated_at=ANY
+    )
 
 
 def test_services_of_a_hidden_talent_are_hidden(api: JsonClient) -> None:
     talent = create_talent(api, "hid@example.com")
     service = create_service(api, "hid@example.com", talent["id"])
     api.patch(f"/v1/talent/{talent['id']}", as_user=ADMIN_EMAIL, json_body={"is_suspended": True})
-    assert api.get(f"/v1/services/{service['id']}").status == 404
-    assert api.get(f"/v1/talent/{talent['id']}/services").status == 404
+    assert api.get(f"/v1/services/{service['id']}").error_code == "NOT_FOUND"
+    assert api.get(f"/v1/talent/{talent['id']}/services").error_code == "NOT_FOUND"
     assert api.get(f"/v1/services/{service['id']}", as_user="hid@example.com").status == 200
 
 
@@ -188,7 +207,7 @@ def test_tampered_cursor_is_400(api: JsonClient) -> None:
     for i in range(3):
         create_service(api, "cb@example.com", b["id"], title=f"Service {i}")
     cursor = api.get(f"/v1/talent/{b['id']}/services?limit=1").body["next_cursor"]
-    assert api.get(f"/v1/talent/{a['id']}/services?cursor={cursor}").status == 400
-    assert api.get(f"/v1/talent/{a['id']}/services?cursor=%25%25garbage").status == 400
-    assert api.get(f"/v1/talent/{a['id']}/services?limit=0").status == 400
-    assert api.get(f"/v1/talent/{a['id']}/services?limit=101").status == 400
+    assert cursor
+    for query in (f"cursor={cursor}", "cursor=%25%25garbage", "limit=0", "limit=101"):
+        reply = api.get(f"/v1/talent/{a['id']}/services?{query}")
+        assert (reply.status, reply.error_code) == (400, "VALIDATION_ERROR"), query

@@ -14,6 +14,7 @@ from chalicelib.handlers import (
     jobs,
     me,
     media,
+    notifications,
     payments,
     payouts,
     processes,
@@ -55,6 +56,7 @@ for blueprint_module in (
     payouts,
     threads,
     blocks,
+    notifications,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -87,7 +89,7 @@ def media_worker(event: Any) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=QUEUE_NAMES["notifications"], batch_size=10, name="notifications_worker")
 def notifications_worker(event: Any) -> dict[str, Any]:
-    from chalicelib.workers import email as _email  # noqa: F401 - registers the email sender
+    from chalicelib.workers import notifications as _notifications  # noqa: F401 - registers
 
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
 

@@ -180,9 +180,7 @@ def test_bucket_is_private_encrypted_and_accepts_browser_uploads(
     assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
 
 
-def test_notification_requests_reach_the_notifications_queue(
-    resources: LocalResources, aws: Any
-) -> None:
+def test_domain_events_reach_the_notifications_queue(resources: LocalResources, aws: Any) -> None:
     marker = str(uuid.uuid4())
     entries = [
         {
@@ -192,9 +190,9 @@ def test_notification_requests_reach_the_notifications_queue(
             "EventBusName": resources.bus_name,
         }
         for source, detail_type in (
-            ("other.service", "notification.requested"),
+            ("other.service", "process.transition"),
+            ("marketplace.test", "thread.read"),
             ("marketplace.test", "process.transition"),
-            ("marketplace.test", "notification.requested"),
         )
     ]
     result = aws("events").put_events(Entries=entries)
@@ -204,9 +202,9 @@ def test_notification_requests_reach_the_notifications_queue(
         return body.get("detail", {}).get("marker") == marker
 
     body = wait_for_message(aws("sqs"), resources.queue_urls["notifications"], is_ours)
-    # The rule matches the source prefix and the detail type: only the marketplace's
-    # notification request is delivered (other domain events have no handler there).
-    assert (body["source"], body["detail-type"]) == ("marketplace.test", "notification.requested")
+    # The rule matches the source prefix and the detail types the notifications table knows:
+    # only the marketplace's transition is delivered (read receipts tell nobody).
+    assert (body["source"], body["detail-type"]) == ("marketplace.test", "process.transition")
     again = (
         aws("sqs")
         .receive_message(QueueUrl=resources.queue_urls["notifications"], WaitTimeSeconds=1)

@@ -220,6 +220,15 @@ def rules_for(detail_type: str, detail: dict[str, object]) -> tuple[Rule, ...]:
     return TABLE.get(trigger_of(detail_type, detail), ())
 
 
+def always_sent() -> frozenset[str]:
+    """Kinds whose every row is transactional: muting them would change nothing."""
+    kinds: dict[str, bool] = {}
+    for rules in TABLE.values():
+        for rule in rules:
+            kinds[rule.kind] = kinds.get(rule.kind, True) and rule.transactional
+    return frozenset(kind for kind, fixed in kinds.items() if fixed)
+
+
 def check_table() -> None:
     """Every row names known roles, channels, links and an API kind (run by the unit tests
     and at the worker's first use)."""

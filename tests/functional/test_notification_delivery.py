@@ -39,11 +39,11 @@ def _send(api: JsonClient, thread_id: str, body: str) -> dict[str, Any]:
     return dict(reply.body)
 
 
-def _deliver_new(lambdas: Any, bus: EventBus, done: set[str]) -> None:
+def _deliver_new(lambdas: Any, recorded: EventBus, done: set[str]) -> None:
     """Messages are published right after their commit: taken from the recorded bus."""
     published = [
         {"id": f"eb-{i}", "detail-type": e["DetailType"], "detail": json.loads(e["Detail"])}
-        for i, e in enumerate(bus.entries)
+        for i, e in enumerate(recorded.entries)
         if e["DetailType"] == "message.created"
     ]
     fresh = [e for e in published if e["detail"]["event_id"] not in done]

@@ -101,6 +101,15 @@ def conversations_worker(event: Any) -> dict[str, Any]:
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_conversation_record)
 
 
+@app.on_sqs_message(
+    queue=QUEUE_NAMES["email_feedback"], batch_size=10, name="email_feedback_worker"
+)
+def email_feedback_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import notifications as _notifications
+
+    return sqs.process_batch(_event_dict(event), event.context, _notifications.handle_ses_feedback)
+
+
 @app.on_ws_connect(name="ws_connect")
 def ws_connect(event: Any) -> dict[str, Any]:
     return realtime.connect(_event_dict(event))

@@ -16,6 +16,9 @@ LANGUAGES = ("en", "ar", "ckb")
 _LOCALE_DIR = Path(__file__).parent / "locale"
 # Babel locales used for numbers and dates (the region gives IQD its local symbol).
 _BABEL_LOCALE = {"en": "en", "ar": "ar_IQ", "ckb": "ckb_IQ"}
+# The CLDR data files those need (each locale's parents, and root): the deployment package
+# ships only these of Babel's ~1000 (infra/package.py).
+BABEL_DATA_FILES = ("root", "en", "ar", "ar_IQ", "ckb", "ckb_IQ")
 _ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 

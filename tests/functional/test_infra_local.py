@@ -105,6 +105,7 @@ def test_create_all_twice_gives_the_same_resources(
         "media",
         "notifications",
         "conversations",
+        "email_feedback",
     }
     assert second.dlq_urls["media"].endswith("/marketplace-media-dlq")
 
@@ -211,6 +212,25 @@ def test_domain_events_reach_the_notifications_queue(resources: LocalResources, 
         .get("Messages", [])
     )
     assert not [m for m in again if is_ours(json.loads(m["Body"]))]
+
+
+def test_ses_feedback_reaches_the_email_feedback_queue(resources: LocalResources, aws: Any) -> None:
+    """SES publishes bounces and complaints to the topic its configuration set names; the
+    topic's subscription delivers them to the queue the worker reads."""
+    ses = aws("ses")
+    (destination,) = ses.describe_configuration_set(
+        ConfigurationSetName="marketplace", ConfigurationSetAttributeNames=["eventDestinations"]
+    )["EventDestinations"]
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"]
+    topic = destination["SNSDestination"]["TopicARN"]
+    marker = str(uuid.uuid4())
+    aws("sns").publish(TopicArn=topic, Message=json.dumps({"marker": marker}))
+
+    def is_ours(body: dict[str, Any]) -> bool:
+        return marker in str(body.get("Message", ""))
+
+    body = wait_for_message(aws("sqs"), resources.queue_urls["email_feedback"], is_ours)
+    assert json.loads(body["Message"]) == {"marker": marker}
 
 
 def test_a_poison_message_ends_in_the_dlq(resources: LocalResources, aws: Any) -> None:

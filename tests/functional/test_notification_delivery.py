@@ -158,3 +158,68 @@ def test_the_recipients_websocket_gets_notification_created(
     (item,) = api.get("/v1/notifications", as_user=TALENT).body["items"]
     assert frame == {"type": "notification.created", "notification": item}
     assert json.dumps(frame)
+
+
+def _ses_feedback(notice: dict[str, Any]) -> str:
+    """What SNS puts on the queue for a configuration set's event."""
+    return json.dumps({"Type": "Notification", "Message": json.dumps(notice)})
+
+
+def test_a_bounce_stops_emails_and_shows_on_me(
+    api: JsonClient, lambdas: Any, aws_endpoint: str
+) -> None:
+    # GIVEN the talent's address bounced permanently, and a transient bounce of the customer's
+    _, service = talent_with_service(api)
+    assert api.get("/v1/me", as_user=TALENT).body["email_status"] == "deliverable"
+    bounce = {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Permanent",
+            "bounceSubType": "General",
+            "bouncedRecipients": [{"emailAddress": TALENT.upper()}],
+        },
+    }
+    transient = {
+        "eventType": "Bounce",
+        "bounce": {
+            "bounceType": "Transient",
+            "bouncedRecipients": [{"emailAddress": CUSTOMER}],
+        },
+    }
+    event = lambdas.events.generate_sqs_event(
+        message_bodies=[_ses_feedback(bounce), _ses_feedback(transient), "{}"],
+        queue_name="marketplace-email-feedback",
+    )
+    for index, record in enumerate(event["Records"]):
+        record["messageId"] = f"m-{index}"
+    result = lambdas.lambda_.invoke("email_feedback_worker", event).payload
+    # THEN the unknown notice fails alone (to the DLQ), the others are taken
+    assert result == {"batchItemFailures": [{"itemIdentifier": "m-2"}]}
+    assert api.get("/v1/me", as_user=TALENT).body["email_status"] == "bounced"
+    assert api.get("/v1/me", as_user=CUSTOMER).body["email_status"] == "deliverable"
+    # WHEN a booking request comes
+    before = emails_to(aws_endpoint, TALENT)
+    book(api, service["id"])
+    assert deliver(lambdas, outbox_events()) == {"batchItemFailures": []}
+    # THEN the talent sees it in the app, and no email is sent to the bounced address
+    assert [n["type"] for n in api.get("/v1/notifications", as_user=TALENT).body["items"]] == [
+        "booking.requested"
+    ]
+    assert emails_to(aws_endpoint, TALENT) == before
+
+
+def test_a_complaint_marks_the_address_too(api: JsonClient, lambdas: Any) -> None:
+    notice = {
+        "notificationType": "Complaint",
+        "complaint": {
+            "complainedRecipients": [{"emailAddress": CUSTOMER}],
+            "complaintFeedbackType": "abuse",
+        },
+    }
+    event = lambdas.events.generate_sqs_event(
+        message_bodies=[_ses_feedback(notice)], queue_name="marketplace-email-feedback"
+    )
+    assert lambdas.lambda_.invoke("email_feedback_worker", event).payload == {
+        "batchItemFailures": []
+    }
+    assert api.get("/v1/me", as_user=CUSTOMER).body["email_status"] == "complained"

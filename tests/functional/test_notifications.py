@@ -38,6 +38,15 @@ def test_a_booking_request_tells_the_talent_in_app_and_by_email(
     assert item["read_at"] is None and item["title"] == "New booking request"
     assert center["unread_count"] == 1
     assert _center(api, CUSTOMER)["items"] == []
+    # AND it expires (DynamoDB TTL) 180 days after it was made
+    from chalicelib import clock
+    from chalicelib.models import keys
+    from chalicelib.models.notifications import NotificationItem
+
+    me = api.get("/v1/me", as_user=TALENT).body["id"]
+    stored = NotificationItem.get(keys.notifications_pk(me), keys.notification_sk(item["id"]))
+    made = clock.parse_rfc3339(item["created_at"])
+    assert (stored.expires_at - made).days == 180
     # AND one email with a text and an HTML part
     (mail,) = _new_emails(aws_endpoint, TALENT, before)
     assert mail["notification_id"] == item["id"]

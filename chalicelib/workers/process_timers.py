@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import clients
+from chalicelib import clients, clock
 from chalicelib.errors import ConflictError
 from chalicelib.models import keys, outbox, subjects, timers
 from chalicelib.models.conditions import conflict_on_condition_failure
@@ -66,6 +66,9 @@ def send_reminder(timer: timers.Timer) -> None:
         lambda t: t.delete(item, condition=timers.TimerItem.pk.exists()),
     )
     detail: dict[str, Any] = {
+        # The timer id names the reminder once: consumers deduplicate a republished event.
+        "event_id": timer.id,
+        "at": clock.to_rfc3339(clock.now()),
         "reminder": name,
         "subject": {"type": subject.type, "id": subject.id},
         "state": subject.state,

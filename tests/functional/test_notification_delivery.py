@@ -223,3 +223,29 @@ def test_a_complaint_marks_the_address_too(api: JsonClient, lambdas: Any) -> Non
         "batchItemFailures": []
     }
     assert api.get("/v1/me", as_user=CUSTOMER).body["email_status"] == "complained"
+
+
+def test_a_reminder_republished_is_told_once(
+    api: JsonClient,
+    lambdas: Any,
+    frozen_clock: Any,
+    bus: EventBus,  # noqa: F811
+) -> None:
+    # GIVEN a booking request unanswered for 24 hours: the sweep publishes the reminder
+    _, service = talent_with_service(api)
+    booking = book(api, service["id"])
+    frozen_clock.advance(24 * 60 * MINUTE)
+    _sweep(lambdas)
+    (published,) = [e for e in bus.entries if e["DetailType"] == "process.reminder"]
+    detail = json.loads(published["Detail"])
+    # WHEN it reaches the worker twice, as two EventBridge events (a republished outbox entry)
+    events = [
+        {"id": eb_id, "detail-type": "process.reminder", "detail": detail}
+        for eb_id in ("eventbridge-1", "eventbridge-2")
+    ]
+    assert deliver(lambdas, events) == {"batchItemFailures": []}
+    # THEN the talent has one reminder, about the booking
+    items = api.get("/v1/notifications", as_user=TALENT).body["items"]
+    reminders = [n for n in items if n["type"] == "booking.reminder"]
+    assert [n["link"] for n in reminders] == [{"type": "booking", "id": booking["id"]}]
+    assert reminders[0]["title"] == "A booking request is waiting"

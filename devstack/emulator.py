@@ -203,7 +203,8 @@ def _plain_message(message: dict[str, Any]) -> dict[str, Any]:
 def _raw_message(message: dict[str, Any]) -> dict[str, Any]:
     parsed = email.message_from_string(str(message.get("raw_data") or ""))
     destinations = message.get("destinations")
-    to = list(destinations) if isinstance(destinations, list) else []
+    # moto lists an address named in Destinations and in the To header twice: one mailbox.
+    to = list(dict.fromkeys(destinations)) if isinstance(destinations, list) else []
     if not to:
         to = [address.strip() for address in str(parsed.get("To", "")).split(",") if address]
     return {

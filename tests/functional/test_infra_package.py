@@ -106,7 +106,7 @@ def test_the_package_carries_the_notification_texts_and_only_the_locales_used(
         "chalicelib/notify/templates/email.txt",
     } <= names
     assert "babel/global.dat" in names
-    locale_data = {n for n in names if n.startswith("babel/locale-data/")}
+    locale_data = {n for n in names if n.startswith("babel/locale-data/") and n.endswith(".dat")}
     assert locale_data == {f"babel/locale-data/{name}.dat" for name in BABEL_DATA_FILES}
 
 

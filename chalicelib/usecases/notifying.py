@@ -15,7 +15,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import notification_kinds as table
 from chalicelib.errors import NotFoundError
-from chalicelib.models import email_status, keys, subjects, timers
+from chalicelib.models import email_status, subjects, timers
 from chalicelib.models import notifications as store
 from chalicelib.models import user as users
 from chalicelib.models.writes import TransactionConflictError, Writes
@@ -284,7 +284,3 @@ def deliverable_address(user: users.User) -> str | None:
     if email_status.status_of(user.email) != email_status.DELIVERABLE:
         return None
     return user.email
-
-
-def timer_key(timer_id: str) -> tuple[str, str]:
-    return (keys.timer_pk(timer_id), keys.TIMER_SK)

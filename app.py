@@ -15,6 +15,7 @@ from chalicelib.handlers import (
     jobs,
     me,
     media,
+    notifications,
     payments,
     payouts,
     processes,
@@ -57,6 +58,7 @@ for blueprint_module in (
     threads,
     blocks,
     admin_timers,
+    notifications,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -89,7 +91,7 @@ def media_worker(event: Any) -> dict[str, Any]:
 
 @app.on_sqs_message(queue=QUEUE_NAMES["notifications"], batch_size=10, name="notifications_worker")
 def notifications_worker(event: Any) -> dict[str, Any]:
-    from chalicelib.workers import email as _email  # noqa: F401 - registers the email sender
+    from chalicelib.workers import notifications as _notifications  # noqa: F401 - registers
 
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_notification_record)
 
@@ -99,6 +101,15 @@ def conversations_worker(event: Any) -> dict[str, Any]:
     from chalicelib.workers import conversations as _conversations  # noqa: F401 - registers
 
     return sqs.process_batch(_event_dict(event), event.context, queues.handle_conversation_record)
+
+
+@app.on_sqs_message(
+    queue=QUEUE_NAMES["email_feedback"], batch_size=10, name="email_feedback_worker"
+)
+def email_feedback_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import notifications as _notifications
+
+    return sqs.process_batch(_event_dict(event), event.context, _notifications.handle_ses_feedback)
 
 
 @app.on_ws_connect(name="ws_connect")

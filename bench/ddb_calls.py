@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import conversation_scenarios
+from bench import conversation_scenarios, notification_scenarios
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -570,6 +570,7 @@ SCENARIOS += [
 
 
 SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messages, reads
+SCENARIOS += notification_scenarios.build(Scenario)  # issue 14: the center and the worker
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 

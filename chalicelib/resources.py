@@ -9,6 +9,7 @@ QUEUE_NAMES: dict[str, str] = {
     "media": "marketplace-media",
     "notifications": "marketplace-notifications",
     "conversations": "marketplace-conversations",
+    "email_feedback": "marketplace-email-feedback",
 }
 DLQ_SUFFIX = "-dlq"
 TIMERS_SWEEP_RATE_MINUTES = 1

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications", "conversations")
+QUEUE_NAMES = ("webhooks", "payouts", "media", "notifications", "conversations", "email_feedback")
 # The highest price (a quote, a service, a booking) per currency, in minor units: about
 # USD 100,000 each. MAX_PRICE overrides some or all, e.g. "IQD=50000000,USD=2000000".
 DEFAULT_MAX_PRICES: Mapping[str, int] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import email.header
 import logging
 import threading
 from email.message import Message
@@ -202,7 +203,8 @@ def _plain_message(message: dict[str, Any]) -> dict[str, Any]:
 def _raw_message(message: dict[str, Any]) -> dict[str, Any]:
     parsed = email.message_from_string(str(message.get("raw_data") or ""))
     destinations = message.get("destinations")
-    to = list(destinations) if isinstance(destinations, list) else []
+    # moto lists an address named in Destinations and in the To header twice: one mailbox.
+    to = list(dict.fromkeys(destinations)) if isinstance(destinations, list) else []
     if not to:
         to = [address.strip() for address in str(parsed.get("To", "")).split(",") if address]
     return {
@@ -210,15 +212,26 @@ def _raw_message(message: dict[str, Any]) -> dict[str, Any]:
         "to": to,
         "cc": [],
         "bcc": [],
-        "subject": parsed.get("Subject"),
-        "body": _text_part(parsed),
+        "subject": _header(parsed.get("Subject")),
+        "body": _part(parsed, "text/plain"),
+        "text": _part(parsed, "text/plain"),
+        "html": _part(parsed, "text/html"),
+        "language": parsed.get("Content-Language"),
+        "notification_id": parsed.get("X-Notification-Id"),
         "source": message.get("source") or parsed.get("From"),
     }
 
 
-def _text_part(parsed: Message) -> str | None:
+def _header(value: Any) -> str | None:
+    """A header as text (an RFC 2047 encoded Arabic subject decoded)."""
+    if value is None:
+        return None
+    return str(email.header.make_header(email.header.decode_header(str(value))))
+
+
+def _part(parsed: Message, content_type: str) -> str | None:
     for part in parsed.walk():
-        if part.get_content_type() == "text/plain":
+        if part.get_content_type() == content_type:
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 return payload.decode(part.get_content_charset() or "utf-8", "replace")

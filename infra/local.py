@@ -400,13 +400,60 @@ def _create_rule(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Creat
 
 
 def _create_email_identity(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Created:
-    _only(props, {"EmailIdentity"}, logical_id)
+    _only(props, {"EmailIdentity", "ConfigurationSetAttributes"}, logical_id)
     sesv2 = ctx.client("sesv2")
     identity = props["EmailIdentity"]
     # moto verifies at once; the SES v1 send_email the app uses accepts it as sender.
     with contextlib.suppress(sesv2.exceptions.AlreadyExistsException):
         sesv2.create_email_identity(EmailIdentity=identity)
+    # The identity's default configuration set (bounce and complaint events) is recorded
+    # by SES only; moto's sends do not consult it.
     return Created(identity)
+
+
+def _create_topic(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Created:
+    _only(props, {"TopicName"}, logical_id)
+    arn = ctx.client("sns").create_topic(Name=props["TopicName"])["TopicArn"]
+    # CloudFormation's Ref of a topic is its ARN.
+    return Created(arn, {"TopicArn": arn, "TopicName": props["TopicName"]})
+
+
+def _create_subscription(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Created:
+    _only(props, {"Protocol", "TopicArn", "Endpoint", "RawMessageDelivery"}, logical_id)
+    arn = ctx.client("sns").subscribe(
+        TopicArn=props["TopicArn"], Protocol=props["Protocol"], Endpoint=props["Endpoint"]
+    )["SubscriptionArn"]
+    return Created(arn)
+
+
+def _create_configuration_set(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Created:
+    _only(props, {"Name"}, logical_id)
+    ses = ctx.client("ses")
+    with contextlib.suppress(ses.exceptions.ConfigurationSetAlreadyExistsException):
+        ses.create_configuration_set(ConfigurationSet={"Name": props["Name"]})
+    return Created(props["Name"])
+
+
+def _create_event_destination(ctx: _Context, logical_id: str, props: dict[str, Any]) -> Created:
+    _only(props, {"ConfigurationSetName", "EventDestination"}, logical_id)
+    destination = props["EventDestination"]
+    _only(
+        destination,
+        {"Name", "Enabled", "MatchingEventTypes", "SnsDestination"},
+        f"{logical_id} EventDestination",
+    )
+    ses = ctx.client("ses")
+    with contextlib.suppress(ses.exceptions.EventDestinationAlreadyExistsException):
+        ses.create_configuration_set_event_destination(
+            ConfigurationSetName=props["ConfigurationSetName"],
+            EventDestination={
+                "Name": destination["Name"],
+                "Enabled": destination["Enabled"],
+                "MatchingEventTypes": destination["MatchingEventTypes"],
+                "SNSDestination": {"TopicARN": destination["SnsDestination"]["TopicARN"]},
+            },
+        )
+    return Created(destination["Name"])
 
 
 CREATORS: dict[str, Creator] = {
@@ -417,6 +464,10 @@ CREATORS: dict[str, Creator] = {
     "AWS::Events::EventBus": _create_event_bus,
     "AWS::Events::Rule": _create_rule,
     "AWS::SES::EmailIdentity": _create_email_identity,
+    "AWS::SNS::Topic": _create_topic,
+    "AWS::SNS::Subscription": _create_subscription,
+    "AWS::SES::ConfigurationSet": _create_configuration_set,
+    "AWS::SES::ConfigurationSetEventDestination": _create_event_destination,
 }
 
 

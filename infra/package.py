@@ -24,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from chalicelib.notify.i18n import BABEL_DATA_FILES
 from infra import bytecode, slim
 from infra.limits import apply_limits
 
@@ -214,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     archive = args.outdir / "deployment.zip"
     for dist in slim.prune(archive):
         sys.stdout.write(f"left {dist.name} {dist.version} to the Lambda runtime\n")
+    dropped = slim.prune_locale_data(archive, BABEL_DATA_FILES)
+    sys.stdout.write(f"left out {dropped} Babel locales the notifications do not use\n")
     compiled = bytecode.add_bytecode(archive, function_runtime(generated))
     sys.stdout.write(f"compiled {compiled} modules into {archive.name}\n")
     path = write_template(build_template(generated, load_resources(), args.stage), args.outdir)

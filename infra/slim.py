@@ -102,3 +102,31 @@ def _check_nothing_left(path: Path, dropped: frozenset[str]) -> None:
         left = sorted(n for n in archive.namelist() if n.split("/", 1)[0] in directories)
     if left:
         raise SlimmingError(f"files of pruned packages remain: {left[:10]}")
+
+
+BABEL_LOCALE_DATA = "babel/locale-data/"
+
+
+def prune_locale_data(path: Path, keep: tuple[str, ...]) -> int:
+    """Drop Babel's CLDR files of locales the notifications never format in (about 9 of the
+    package's megabytes); returns how many went. Fails if a kept one is not there."""
+    with zipfile.ZipFile(path) as source:
+        names = source.namelist()
+        data = {n for n in names if n.startswith(BABEL_LOCALE_DATA) and n.endswith(".dat")}
+        wanted = {f"{BABEL_LOCALE_DATA}{locale}.dat" for locale in keep}
+        missing = sorted(wanted - data)
+        if missing:
+            raise SlimmingError(f"Babel locale data not in {path.name}: {missing}")
+        dropped = data - wanted
+        fd, scratch = tempfile.mkstemp(dir=path.parent, suffix=".zip")
+        os.close(fd)
+        try:
+            with zipfile.ZipFile(scratch, "w", compression=zipfile.ZIP_DEFLATED) as target:
+                for info in source.infolist():
+                    if info.filename not in dropped:
+                        target.writestr(info, source.read(info.filename))
+        except BaseException:
+            Path(scratch).unlink(missing_ok=True)
+            raise
+    os.replace(scratch, path)
+    return len(dropped)

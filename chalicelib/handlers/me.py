@@ -11,9 +11,11 @@ from chalicelib.schemas.me import MeOut, MePatch, NotificationPrefs
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
+    from chalicelib.models import email_status
     from chalicelib.models import user as users
 else:
     users = lazy_import("chalicelib.models.user")
+    email_status = lazy_import("chalicelib.models.email_status")
 
 api = Api(__name__, tag="identity")
 
@@ -32,6 +34,7 @@ def serialize(user: users.User, roles: frozenset[str]) -> MeOut:
         notification_prefs=NotificationPrefs(**user.notification_prefs),
         talent_id=user.talent_id,
         created_at=clock.to_rfc3339(user.created_at),
+        email_status=email_status.status_of(user.email),
     )
 
 

@@ -206,6 +206,36 @@ def move_in(
         "payment",
         lambda t: t.update(item, actions=actions, condition=PaymentItem.state == payment.state),
     )
+    if state in ANNOUNCED:
+        _announce_in(writes, payment, ANNOUNCED[state])
+
+
+# A payment's final states that concern the payer, as domain events (the notifications
+# worker tells them): the provider's failed, cancelled and expired are all "it did not go
+# through". A partial refund is not here: its amount is the refund's, unknown to the payment.
+ANNOUNCED = {
+    "failed": "payment.failed",
+    "cancelled": "payment.failed",
+    "expired": "payment.failed",
+    "refunded": "payment.refunded",
+}
+
+
+def _announce_in(writes: Writes, payment: Payment, detail_type: str) -> None:
+    from chalicelib.models import outbox
+
+    event_id = f"{detail_type}-{payment.id}"
+    detail = {
+        "event_id": event_id,
+        "payment_id": payment.id,
+        "customer_id": payment.payer_user_id,
+        "talent_id": payment.talent_id,
+        "subject": {"type": payment.subject_type, "id": payment.subject_id},
+        "amount": {"amount": payment.amount, "currency": payment.currency},
+        "at": clock.to_rfc3339(clock.now()),
+    }
+    entry = outbox.event_timer(event_id, detail_type, detail)
+    writes.add((entry.pk, entry.sk), "outbox", save(entry))
 
 
 def get(payment_id: str) -> Payment | None:

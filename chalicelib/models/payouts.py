@@ -269,6 +269,7 @@ def move_in(
         actions.append(PayoutItem.note.set(note[:500]))
     if state == PAID:
         actions.append(PayoutItem.paid_at.set(now))
+        _announce_paid_in(writes, payout, now)
     if state in ADMIN_STATES:
         gsi2pk, gsi2sk = _admin_keys(state, payout.created_at, payout.id)
         actions += [PayoutItem.gsi2pk.set(gsi2pk), PayoutItem.gsi2sk.set(gsi2sk)]
@@ -282,6 +283,26 @@ def move_in(
         LABEL,
         lambda t: t.update(item, actions=actions, condition=condition),
     )
+
+
+PAID_EVENT = "payout.paid"
+
+
+def _announce_paid_in(writes: Writes, payout: Payout, now: datetime) -> None:
+    """The `payout.paid` domain event, in the outbox of the same transaction (it tells the
+    talent; a payout is paid once, so its id names the event)."""
+    from chalicelib.models import outbox
+
+    event_id = f"payout-paid-{payout.id}"
+    detail = {
+        "event_id": event_id,
+        "payout_id": payout.id,
+        "talent_id": payout.talent_id,
+        "amount": {"amount": payout.amount, "currency": payout.currency},
+        "at": clock.to_rfc3339(now),
+    }
+    entry = outbox.event_timer(event_id, PAID_EVENT, detail)
+    writes.add((entry.pk, entry.sk), "outbox", save(entry))
 
 
 def list_for_talent(

@@ -157,11 +157,17 @@ def sync_email(user: User, email: str | None, verified: bool) -> User:
 
 
 _PROFILE_FIELDS = ("display_name", "phone", "timezone", "locale")
-DEFAULT_NOTIFICATION_PREFS = {"email": True, "in_app": True, "sms": False, "marketing": False}
+DEFAULT_NOTIFICATION_PREFS: dict[str, Any] = {
+    "email": True,
+    "in_app": True,
+    "sms": False,
+    "marketing": False,
+    "muted_kinds": [],
+}
 
 
 def update_profile(
-    user: User, changes: dict[str, Any], notification_prefs: dict[str, bool] | None = None
+    user: User, changes: dict[str, Any], notification_prefs: dict[str, Any] | None = None
 ) -> User:
     """Set only the given fields and preference keys; each is an independent SET, so two
     concurrent edits of different fields both land (no read-modify-write)."""

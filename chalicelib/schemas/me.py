@@ -16,6 +16,27 @@ class NotificationPrefsPatch(StrictModel):
     in_app: bool | None = None
     sms: bool | None = None
     marketing: bool | None = None
+    muted_kinds: list[str] | None = Field(
+        default=None,
+        max_length=50,
+        description="notification types neither shown nor emailed (not receipts, refunds, "
+        "dispute deadlines or payouts: those always go out)",
+    )
+
+    @field_validator("muted_kinds")
+    @classmethod
+    def _mutable(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return value
+        from chalicelib.domain.notification_kinds import KINDS, always_sent
+
+        unknown = sorted(set(value) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown notification types: {', '.join(unknown)}")
+        fixed = sorted(set(value) & always_sent())
+        if fixed:
+            raise ValueError(f"these are always sent and cannot be muted: {', '.join(fixed)}")
+        return sorted(set(value))
 
 
 class NotificationPrefs(ApiModel):
@@ -23,6 +44,7 @@ class NotificationPrefs(ApiModel):
     in_app: bool = True
     sms: bool = False
     marketing: bool = False
+    muted_kinds: list[str] = []
 
 
 class MePatch(StrictModel):
@@ -69,3 +91,7 @@ class MeOut(ApiModel):
     notification_prefs: NotificationPrefs
     talent_id: str | None = None
     created_at: str
+    email_status: str = Field(
+        default="deliverable",
+        description="deliverable, or bounced / complained: no email goes to the address then",
+    )

@@ -9,10 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from chalicelib import clients
-from chalicelib.errors import ConflictError, NotFoundError
+from chalicelib import clients, clock
+from chalicelib.errors import ConflictError
 from chalicelib.models import keys, outbox, subjects, timers
-from chalicelib.models import user as users
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
 from chalicelib.settings import get_settings
@@ -20,14 +19,6 @@ from chalicelib.usecases import transitions
 from chalicelib.workers.timers import register
 
 EVENT_SOURCE = "marketplace.transactions"
-
-_REMINDER_TEXT = {
-    "request_pending_24h": "A booking request has waited 24 hours for your answer.",
-    "request_pending_48h": "A booking request expires in about an hour unless you answer it.",
-    "balance_due": "The balance of your booking is due: pay it to keep the booking.",
-    "starts_tomorrow": "Your booking starts within 24 hours.",
-    "approval_due": "A submitted milestone is approved automatically in 24 hours.",
-}
 
 
 def _delete(timer: timers.Timer) -> None:
@@ -59,21 +50,6 @@ def fire_transition(timer: timers.Timer) -> None:
         _delete(timer)
 
 
-def _recipients(subject: subjects.Subject, notify: list[str]) -> list[tuple[str, str]]:
-    found = []
-    for role in notify:
-        user_id = subject.parties().get(role)
-        if user_id is None:
-            continue
-        try:
-            user = users.get_by_id(user_id)
-        except NotFoundError:
-            continue
-        if user.email:
-            found.append((user_id, user.email))
-    return found
-
-
 @register(transitions.REMINDER_TIMER)
 def send_reminder(timer: timers.Timer) -> None:
     subject = _current(timer)
@@ -90,6 +66,9 @@ def send_reminder(timer: timers.Timer) -> None:
         lambda t: t.delete(item, condition=timers.TimerItem.pk.exists()),
     )
     detail: dict[str, Any] = {
+        # The timer id names the reminder once: consumers deduplicate a republished event.
+        "event_id": timer.id,
+        "at": clock.to_rfc3339(clock.now()),
         "reminder": name,
         "subject": {"type": subject.type, "id": subject.id},
         "state": subject.state,
@@ -98,22 +77,8 @@ def send_reminder(timer: timers.Timer) -> None:
         "talent_id": subject.talent_id,
         "talent_user_id": subject.talent_user_id,
     }
+    # The notifications worker turns the reminder into notifications and emails.
     entries = [outbox.event_timer(f"{timer.id}", transitions.DETAIL_REMINDER, detail)]
-    text = _REMINDER_TEXT.get(name, f"Reminder about your {subject.type}.")
-    for user_id, email in _recipients(subject, list(spec.notify)):
-        entries.append(
-            outbox.event_timer(
-                f"{timer.id}-{user_id}",
-                "notification.requested",
-                {
-                    "event_id": f"{timer.id}-{user_id}",
-                    "email": email,
-                    "user_id": user_id,
-                    "subject": f"Reminder: your {subject.type} {subject.id}",
-                    "text": f"{text}\n\n{subject.type} {subject.id} is {subject.state}.",
-                },
-            )
-        )
     for entry in entries:
         writes.add((entry.pk, entry.sk), "outbox", save(entry))
     writes.commit("reminder already sent")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 def load() -> None:
     from chalicelib.workers import (  # noqa: F401 - each registers its timer kinds
+        notifications,
         payouts,
         process_timers,
         search,

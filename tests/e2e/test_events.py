@@ -12,9 +12,27 @@ from tests.e2e.harness import RunningStack
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
-def _mails(devstack: RunningStack, subject: str) -> list[dict[str, object]]:
+def _mails(devstack: RunningStack, address: str) -> list[dict[str, object]]:
     items = devstack.sandbox("GET", "/dev/outbox").json()["items"]
-    return [item for item in items if item["subject"] == subject]
+    return [item for item in items if address in item["to"]]
+
+
+def _person(devstack: RunningStack) -> tuple[str, str]:
+    """A signed-up user (id, email): the reviewee of a review event."""
+    email = f"reviewee-{uuid.uuid4().hex[:8]}@example.com"
+    me = devstack.api("GET", "/v1/me", devstack.token(email))
+    assert me.status_code == 200, me.text
+    return str(me.json()["id"]), email
+
+
+def _review_received(reviewee_id: str) -> dict[str, object]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "review_id": str(uuid.uuid4()),
+        "author_id": "someone-else",
+        "reviewee_id": reviewee_id,
+        "subject": {"type": "booking", "id": "b-1"},
+    }
 
 
 def _drain(devstack: RunningStack) -> dict[str, int]:
@@ -25,7 +43,7 @@ def _drain(devstack: RunningStack) -> dict[str, int]:
 
 
 def test_an_event_on_the_bus_sends_one_email(devstack: RunningStack) -> None:
-    subject = f"Hi {uuid.uuid4().hex[:8]}"
+    reviewee_id, address = _person(devstack)
     bus = devstack.resources()["bus_name"]
 
     answer = devstack.aws("events").put_events(
@@ -33,28 +51,28 @@ def test_an_event_on_the_bus_sends_one_email(devstack: RunningStack) -> None:
             {
                 "EventBusName": bus,
                 "Source": "marketplace.test",
-                "DetailType": "notification.requested",
-                "Detail": json.dumps(
-                    {"email": "x@example.com", "subject": subject, "text": "Hello"}
-                ),
+                "DetailType": "review.received",
+                "Detail": json.dumps(_review_received(reviewee_id)),
             }
         ]
     )
     assert answer["FailedEntryCount"] == 0
     _drain(devstack)
 
-    mails = _mails(devstack, subject)
+    mails = _mails(devstack, address)
     assert len(mails) == 1
-    assert mails[0]["to"] == ["x@example.com"]
-    assert mails[0]["body"] == "Hello"
-    assert mails[0]["source"] == devstack.resources()["env"]["SES_SENDER"]
+    assert mails[0]["to"] == [address]
+    assert mails[0]["subject"] == "You received a review"
+    assert mails[0]["text"] and mails[0]["html"]
+    assert devstack.resources()["env"]["SES_SENDER"] in str(mails[0]["source"])
 
 
 def test_a_poison_message_ends_in_the_dlq_and_spares_its_batch(devstack: RunningStack) -> None:
     resources = devstack.resources()
     sqs = devstack.aws("sqs")
     dead_before = _drain(devstack)["notifications"]
-    poison_id, subject = str(uuid.uuid4()), f"Batchmate {uuid.uuid4().hex[:8]}"
+    poison_id = str(uuid.uuid4())
+    reviewee_id, address = _person(devstack)
 
     sqs.send_message_batch(
         QueueUrl=resources["queue_urls"]["notifications"],
@@ -68,8 +86,8 @@ def test_a_poison_message_ends_in_the_dlq_and_spares_its_batch(devstack: Running
                 "MessageBody": json.dumps(
                     {
                         "id": str(uuid.uuid4()),
-                        "detail-type": "notification.requested",
-                        "detail": {"email": "y@example.com", "subject": subject, "text": "ok"},
+                        "detail-type": "review.received",
+                        "detail": _review_received(reviewee_id),
                     }
                 ),
             },
@@ -78,7 +96,7 @@ def test_a_poison_message_ends_in_the_dlq_and_spares_its_batch(devstack: Running
     dead_after = _drain(devstack)["notifications"]
 
     assert dead_after == dead_before + 1
-    assert len(_mails(devstack, subject)) == 1
+    assert len(_mails(devstack, address)) == 1
     received = sqs.receive_message(
         QueueUrl=resources["dlq_urls"]["notifications"],
         MaxNumberOfMessages=10,

@@ -269,10 +269,23 @@ def test_a_waiting_request_reminds_the_talent_by_email(devstack: RunningStack) -
     _advance(devstack, 24 * HOUR + 60)
     _tick(devstack)
 
+    _ok(devstack.sandbox("POST", "/dev/drain"))
     outbox = _ok(devstack.sandbox("GET", "/dev/outbox"))["items"]
-    mails = [m for m in outbox if booking["id"] in m["subject"]]
+    mails = [
+        m
+        for m in outbox
+        if m["subject"] == "A booking request is waiting" and talent_email in m["to"]
+    ]
     assert [m["to"] for m in mails] == [[talent_email]], outbox[-5:]
-    assert "waited 24 hours" in mails[0]["body"]
+    assert "waited 24 hours" in mails[0]["text"]
+    reminders = [
+        n
+        for n in _ok(devstack.api("GET", "/v1/notifications", devstack.token(talent_email)))[
+            "items"
+        ]
+        if n["type"] == "booking.reminder"
+    ]
+    assert [n["link"] for n in reminders] == [{"type": "booking", "id": booking["id"]}]
 
 
 def test_the_second_payment_for_a_taken_day_cancels_its_booking(devstack: RunningStack) -> None:

@@ -105,6 +105,7 @@ def test_create_all_twice_gives_the_same_resources(
         "media",
         "notifications",
         "conversations",
+        "email_feedback",
     }
     assert second.dlq_urls["media"].endswith("/marketplace-media-dlq")
 
@@ -180,9 +181,7 @@ def test_bucket_is_private_encrypted_and_accepts_browser_uploads(
     assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
 
 
-def test_notification_requests_reach_the_notifications_queue(
-    resources: LocalResources, aws: Any
-) -> None:
+def test_domain_events_reach_the_notifications_queue(resources: LocalResources, aws: Any) -> None:
     marker = str(uuid.uuid4())
     entries = [
         {
@@ -192,9 +191,9 @@ def test_notification_requests_reach_the_notifications_queue(
             "EventBusName": resources.bus_name,
         }
         for source, detail_type in (
-            ("other.service", "notification.requested"),
+            ("other.service", "process.transition"),
+            ("marketplace.test", "thread.read"),
             ("marketplace.test", "process.transition"),
-            ("marketplace.test", "notification.requested"),
         )
     ]
     result = aws("events").put_events(Entries=entries)
@@ -204,15 +203,34 @@ def test_notification_requests_reach_the_notifications_queue(
         return body.get("detail", {}).get("marker") == marker
 
     body = wait_for_message(aws("sqs"), resources.queue_urls["notifications"], is_ours)
-    # The rule matches the source prefix and the detail type: only the marketplace's
-    # notification request is delivered (other domain events have no handler there).
-    assert (body["source"], body["detail-type"]) == ("marketplace.test", "notification.requested")
+    # The rule matches the source prefix and the detail types the notifications table knows:
+    # only the marketplace's transition is delivered (read receipts tell nobody).
+    assert (body["source"], body["detail-type"]) == ("marketplace.test", "process.transition")
     again = (
         aws("sqs")
         .receive_message(QueueUrl=resources.queue_urls["notifications"], WaitTimeSeconds=1)
         .get("Messages", [])
     )
     assert not [m for m in again if is_ours(json.loads(m["Body"]))]
+
+
+def test_ses_feedback_reaches_the_email_feedback_queue(resources: LocalResources, aws: Any) -> None:
+    """SES publishes bounces and complaints to the topic its configuration set names; the
+    topic's subscription delivers them to the queue the worker reads."""
+    ses = aws("ses")
+    (destination,) = ses.describe_configuration_set(
+        ConfigurationSetName="marketplace", ConfigurationSetAttributeNames=["eventDestinations"]
+    )["EventDestinations"]
+    assert sorted(destination["MatchingEventTypes"]) == ["bounce", "complaint"]
+    topic = destination["SNSDestination"]["TopicARN"]
+    marker = str(uuid.uuid4())
+    aws("sns").publish(TopicArn=topic, Message=json.dumps({"marker": marker}))
+
+    def is_ours(body: dict[str, Any]) -> bool:
+        return marker in str(body.get("Message", ""))
+
+    body = wait_for_message(aws("sqs"), resources.queue_urls["email_feedback"], is_ours)
+    assert json.loads(body["Message"]) == {"marker": marker}
 
 
 def test_a_poison_message_ends_in_the_dlq(resources: LocalResources, aws: Any) -> None:

@@ -92,6 +92,24 @@ def test_deployment_package_fits_the_size_target(package_dir: Path) -> None:
     assert archive.stat().st_size <= PACKAGE_TARGET_BYTES, archive.stat().st_size
 
 
+def test_the_package_carries_the_notification_texts_and_only_the_locales_used(
+    package_dir: Path,
+) -> None:
+    from chalicelib.notify.i18n import BABEL_DATA_FILES, LANGUAGES
+
+    with zipfile.ZipFile(package_dir / "deployment.zip") as zipped:
+        names = set(zipped.namelist())
+    for language in LANGUAGES:
+        assert f"chalicelib/notify/locale/{language}/LC_MESSAGES/messages.po" in names
+    assert {
+        "chalicelib/notify/templates/email.html",
+        "chalicelib/notify/templates/email.txt",
+    } <= names
+    assert "babel/global.dat" in names
+    locale_data = {n for n in names if n.startswith("babel/locale-data/") and n.endswith(".dat")}
+    assert locale_data == {f"babel/locale-data/{name}.dat" for name in BABEL_DATA_FILES}
+
+
 def _runtime_site(where: Path) -> Path:
     """A stand-in for /var/runtime: the runtime's libraries, taken from this venv."""
     site = where / "runtime"

@@ -55,25 +55,6 @@ def test_unknown_messages_fail_alone(lambdas: Any) -> None:
     assert sorted(f["itemIdentifier"] for f in result["batchItemFailures"]) == ["msg-0", "msg-1"]
 
 
-def test_email_is_sent_once_per_event(lambdas: Any, stack: Any) -> None:
-    from chalicelib import clients
-
-    # SES counts for the whole emulator session: measure this test's own sends.
-    sent_before = clients.client("ses").get_send_quota()["SentLast24Hours"]
-    detail = {"email": "x@example.com", "subject": "Hi", "text": "Hello"}
-    good = _notification("evt-1", "notification.requested", detail)
-    bad = _notification("evt-2", "notification.requested", {"email": "x@example.com"})
-    event = _sqs_event(lambdas, "marketplace-notifications", [good, good, bad])
-    result = _invoke(lambdas, "notifications_worker", event)
-    # THEN only the malformed one fails, and the duplicate delivery sends nothing more
-    assert result["batchItemFailures"] == [{"itemIdentifier": "msg-2"}]
-    _invoke(
-        lambdas, "notifications_worker", _sqs_event(lambdas, "marketplace-notifications", [good])
-    )
-    sent = clients.client("ses").get_send_quota()["SentLast24Hours"] - sent_before
-    assert sent == 1
-
-
 def test_s3_test_event_is_acknowledged(lambdas: Any) -> None:
     event = _sqs_event(lambdas, "marketplace-media", [json.dumps({"Event": "s3:TestEvent"})])
     assert _invoke(lambdas, "media_worker", event) == {"batchItemFailures": []}

@@ -158,7 +158,9 @@ def test_media_bucket_is_private_and_notifies_the_media_queue() -> None:
     assert source == "arn:${AWS::Partition}:s3:::" + bucket["BucketName"]["Fn::Sub"]
 
 
-def test_bus_rule_delivers_notification_requests_to_the_notifications_queue() -> None:
+def test_bus_rule_delivers_the_notification_tables_events_to_the_notifications_queue() -> None:
+    from chalicelib.domain.notification_kinds import DETAIL_TYPES
+
     ((bus_id, bus),) = of_type("AWS::Events::EventBus").items()
     assert bus["Name"] == "marketplace"
     rules = of_type("AWS::Events::Rule")
@@ -167,7 +169,7 @@ def test_bus_rule_delivers_notification_requests_to_the_notifications_queue() ->
     assert rule["EventBusName"] == {"Ref": bus_id}
     assert rule["EventPattern"] == {
         "source": [{"prefix": "marketplace"}],
-        "detail-type": ["notification.requested"],
+        "detail-type": sorted(DETAIL_TYPES),
     }
     queue = QUEUE_ID_BY_NAME[QUEUE_NAMES["notifications"]]
     assert [target["Arn"] for target in rule["Targets"]] == [{"Fn::GetAtt": [queue, "Arn"]}]

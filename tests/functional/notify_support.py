@@ -1,0 +1,51 @@
+"""Helpers of the notification tests: the domain events a test's requests left in the
+outbox, handed to the notifications worker as EventBridge would (through SQS), and the
+emails the emulator's SES received."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import requests
+
+from chalicelib import clock
+from chalicelib.models import outbox, timers
+from devstack.emulator import _raw_message
+
+
+def outbox_events(detail_type: str | None = None) -> list[dict[str, Any]]:
+    """Every domain event waiting in the outbox, shaped as EventBridge delivers it."""
+    far = clock.now().replace(year=clock.now().year + 5)
+    found = []
+    for timer in timers.due(far):
+        if timer.kind != outbox.PUBLISH_TIMER:
+            continue
+        payload = timer.payload
+        if detail_type is not None and payload["detail_type"] != detail_type:
+            continue
+        found.append(
+            {
+                "id": f"eb-{timer.id}",
+                "source": "marketplace.transactions",
+                "detail-type": payload["detail_type"],
+                "detail": json.loads(payload["detail"]),
+            }
+        )
+    return found
+
+
+def deliver(lambdas: Any, events: list[dict[str, Any]]) -> dict[str, Any]:
+    sqs_event: dict[str, Any] = lambdas.events.generate_sqs_event(
+        message_bodies=[json.dumps(e) for e in events], queue_name="marketplace-notifications"
+    )
+    for index, record in enumerate(sqs_event["Records"]):
+        record["messageId"] = f"msg-{index}"
+    result: dict[str, Any] = lambdas.lambda_.invoke("notifications_worker", sqs_event).payload
+    return result
+
+
+def emails_to(aws_endpoint: str, address: str) -> list[dict[str, Any]]:
+    state = requests.get(f"{aws_endpoint}/moto-api/data.json", timeout=10).json()
+    raw = (state.get("ses") or {}).get("RawMessage") or []
+    return [m for m in (_raw_message(r) for r in raw) if address in m["to"]]

@@ -18,6 +18,7 @@ from chalicelib.handlers import (
     payouts,
     processes,
     realtime,
+    reviews,
     saved,
     search,
     subjects,
@@ -55,6 +56,7 @@ for blueprint_module in (
     payouts,
     threads,
     blocks,
+    reviews,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 

@@ -9,6 +9,7 @@ def load() -> None:
     from chalicelib.workers import (  # noqa: F401 - each registers its timer kinds
         payouts,
         process_timers,
+        reviews,
         search,
         webhooks,
     )

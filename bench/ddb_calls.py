@@ -393,9 +393,10 @@ def _transition(kind: str, name: str, setup: Setup, as_user: str, **params: Any)
 
 SCENARIOS += [
     # Creating and reading (budgets include the caller's one authentication GetItem).
-    # POST /v1/bookings looks high at 5, but each read decides something: authentication, the
+    # POST /v1/bookings looks high at 6, but each read decides something: authentication, the
     # service (price, policy), its talent (public? own service? timezone), the talent's
-    # calendar window for the booked days (one Query), then one transaction (the booking, its
+    # calendar window for the booked days (one Query), the customer's rating that talent
+    # decide on (the reputation GetItem, issue 15), then one transaction (the booking, its
     # event, outbox entry and timers, the talent's request counter and reindex).
     Scenario(
         "POST /v1/bookings",
@@ -405,7 +406,7 @@ SCENARIOS += [
             json_body={"service_id": _deal["service"], "start": "2026-11-30T18:00:00Z"},
         ),
         _deals,
-        5,
+        6,
         status=201,
     ),
     Scenario(

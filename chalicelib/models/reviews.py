@@ -375,3 +375,12 @@ def reputation(reviewee_type: str, reviewee_id: str) -> dict[str, int]:
     except ReputationItem.DoesNotExist:
         return dict.fromkeys(names, 0)
     return {name: int(getattr(item, name) or 0) for name in names}
+
+
+def rating_of(reviewee_type: str, reviewee_id: str) -> dict[str, Any]:
+    """The displayed rating from the running sums (one GetItem)."""
+    sums = reputation(reviewee_type, reviewee_id)
+    return {
+        "rating_avg": rules.average(sums["rating_sum"], sums["rating_count"]),
+        "rating_count": sums["rating_count"],
+    }

@@ -199,3 +199,19 @@ def test_posting_rules_refuse_and_store_nothing(api: JsonClient, frozen_clock: A
     again = review(api, CUSTOMER, booking["id"], rating=1)
     assert again.status == 409 and again.error_code == "CONFLICT"
     assert count_items("review") == 1
+
+
+def test_talent_see_the_customers_rating_on_a_booking_request(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    first = completed_booking(api, frozen_clock)
+    unrated = book(
+        api, create_service(api, TALENT, first["talent_id"])["id"], start="2026-12-20T18:00:00Z"
+    )
+    assert unrated["customer_rating"] == {"rating_avg": None, "rating_count": 0}
+    assert review(api, TALENT, first["id"], rating=4).status == 201
+    assert review(api, CUSTOMER, first["id"], rating=5).status == 201
+    service = create_service(api, TALENT, first["talent_id"])
+    requested = book(api, service["id"], start="2026-12-21T18:00:00Z")
+    seen = api.get(f"/v1/bookings/{requested['id']}", as_user=TALENT).body
+    assert seen["customer_rating"] == {"rating_avg": 4.0, "rating_count": 1}

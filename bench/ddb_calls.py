@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import conversation_scenarios
+from bench import conversation_scenarios, review_scenarios
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -571,6 +571,9 @@ SCENARIOS += [
 
 
 SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messages, reads
+SCENARIOS += review_scenarios.build(  # issue 15: posting (blind, then both), reading
+    Scenario, booking_setup=_booking("delivered"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
+)
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 

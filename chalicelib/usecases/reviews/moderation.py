@@ -14,7 +14,7 @@ from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
 from chalicelib.models import reports
 from chalicelib.models import reviews as store
 from chalicelib.models.writes import Writes
-from chalicelib.usecases.reviews import publication, reading
+from chalicelib.usecases.reviews import reading
 
 APPEAL_REASON = "appeal"
 
@@ -46,7 +46,6 @@ def _set_hidden(review_id: str, hidden: bool) -> store.Review:
     writes = Writes()
     store.set_hidden_in(writes, review, hidden, clock.now())
     writes.commit("the review was moderated meanwhile")
-    publication.reindex_talent([review.reviewee])
     return replace(review, hidden=hidden)
 
 

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.domain import reviews as rules
-from chalicelib.models import keys, search_index, timers
+from chalicelib.models import keys, timers
 from chalicelib.models import reviews as store
 from chalicelib.models.threads import fetch
 from chalicelib.models.writes import Writes, delete, save
@@ -70,13 +70,6 @@ def publish_slot_in(
     )
 
 
-def reindex_talent(reviewees: list[rules.Reviewee]) -> None:
-    """The outbox timer written with the sums makes this happen anyway; now is sooner."""
-    for reviewee in reviewees:
-        if reviewee.type == rules.REVIEWEE_TALENT:
-            search_index.refresh(reviewee.id)
-
-
 def close_window(timer: timers.Timer) -> None:
     """The window closed: publish whatever was written (the sums with it) and consume the
     timer in the same transaction."""
@@ -89,4 +82,3 @@ def close_window(timer: timers.Timer) -> None:
     published = [publish_slot_in(writes, subject, slot, now) for slot in pending]
     writes.commit("the review window was closed meanwhile")
     events.publish_now(published)
-    reindex_talent([slot.reviewee for slot in pending])

@@ -113,6 +113,4 @@ def _attempt(principal: Principal, subject: Subject, role: str, body: ReviewCrea
     received = _announce_in(writes, events.REVIEW_RECEIVED, review)
     writes.commit("the review changed meanwhile; retry")
     events.publish_now([received, *published])
-    if other is not None:
-        publication.reindex_talent([review.reviewee, other.reviewee])
     return review

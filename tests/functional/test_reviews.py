@@ -107,6 +107,10 @@ def test_blind_until_both_reviewed_then_published_together(
         [first.body["id"], second.body["id"]]
     )
     assert not any(t.startswith("review-window") for t in _timer_ids())
+    # Search follows through the outbox timer written with the sums (the next sweep).
+    sweep()
+    cards = api.get("/v1/search/talent?category=fire-led.fire-performer").body["items"]
+    assert [(c["id"], c["rating_avg"], c["rating_count"]) for c in cards] == [(talent_id, 4.0, 1)]
 
 
 def _timer_ids() -> list[str]:

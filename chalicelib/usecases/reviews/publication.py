@@ -9,7 +9,7 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.domain import reviews as rules
-from chalicelib.models import keys, timers
+from chalicelib.models import keys, search_index, timers
 from chalicelib.models import reviews as store
 from chalicelib.models.threads import fetch
 from chalicelib.models.writes import Writes, delete, save
@@ -82,3 +82,8 @@ def close_window(timer: timers.Timer) -> None:
     published = [publish_slot_in(writes, subject, slot, now) for slot in pending]
     writes.commit("the review window was closed meanwhile")
     events.publish_now(published)
+    # The sweep already fired this talent's reindex timer in this run, if it was due: the
+    # reindex happens here rather than a sweep later (no request waits on it).
+    for slot in pending:
+        if slot.reviewee.type == rules.REVIEWEE_TALENT:
+            search_index.refresh(slot.reviewee.id)

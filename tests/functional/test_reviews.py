@@ -219,3 +219,39 @@ def test_talent_see_the_customers_rating_on_a_booking_request(
     requested = book(api, service["id"], start="2026-12-21T18:00:00Z")
     seen = api.get(f"/v1/bookings/{requested['id']}", as_user=TALENT).body
     assert seen["customer_rating"] == {"rating_avg": 4.0, "rating_count": 1}
+
+
+def test_a_completed_contract_is_reviewed_both_ways(api: JsonClient, frozen_clock: Any) -> None:
+    from tests.functional.deals import contract, system, take
+
+    deal = contract(api, amounts=(1000,))
+    milestone = deal["milestones"][0]["id"]
+    active = review(api, CUSTOMER, deal["id"], subject_type="contract")
+    assert active.status == 409 and count_items("review") == 0
+    system("milestone", milestone, "payment_succeeded", payment_id="p")
+    assert take(api, "milestones", milestone, "submit", TALENT, note="done").status == 200
+    assert take(api, "milestones", milestone, "accept", CUSTOMER).body["state"] == "released"
+    assert api.get(f"/v1/contracts/{deal['id']}", as_user=CUSTOMER).body["state"] == "completed"
+    by_customer = review(api, CUSTOMER, deal["id"], rating=5, subject_type="contract")
+    assert by_customer.status == 201 and by_customer.body["reviewee"]["type"] == "talent"
+    by_talent = review(api, TALENT, deal["id"], rating=3, subject_type="contract")
+    assert by_talent.status == 201 and by_talent.body["published"] is True
+    assert by_talent.body["reviewee"] == {
+        "type": "user",
+        "id": by_customer.body["author_id"],
+        "user_id": by_customer.body["author_id"],
+    }
+    assert api.get(f"/v1/talent/{deal['talent_id']}").body["rating_count"] == 1
+
+
+def test_an_idempotent_retry_of_a_post_makes_no_second_review(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    booking = completed_booking(api, frozen_clock)
+    body = {"subject": {"type": "booking", "id": booking["id"]}, "rating": 5}
+    headers = {"Idempotency-Key": "review-once"}
+    first = api.post("/v1/reviews", as_user=CUSTOMER, json_body=body, headers=headers)
+    again = api.post("/v1/reviews", as_user=CUSTOMER, json_body=body, headers=headers)
+    assert first.status == again.status == 201
+    assert again.body == first.body and again.headers.get("Idempotent-Replayed") == "true"
+    assert count_items("review") == 1

@@ -132,3 +132,27 @@ def test_book_pay_complete_both_review_both_published_and_search_shows_it(
     _ok(devstack.sandbox("POST", "/dev/tick"))  # the search outbox timer reindexes the talent
     cards = _ok(devstack.api("GET", f"/v1/search/talent?q={word}"))["items"]
     assert [(c["id"], c["rating_avg"], c["rating_count"]) for c in cards] == [(talent_id, 5.0, 1)]
+
+
+def test_a_lone_review_is_published_when_the_window_closes_on_the_moved_clock(
+    devstack: RunningStack,
+) -> None:
+    word = f"rv{uuid.uuid4().hex[:10]}"
+    talent, talent_id, customer, booking_id = _completed_booking(devstack, word)
+    subject = {"type": "booking", "id": booking_id}
+    lone = _ok(
+        devstack.api("POST", "/v1/reviews", talent, json={"subject": subject, "rating": 2}), 201
+    )
+    _ok(devstack.sandbox("POST", "/dev/tick"))
+    assert devstack.api("GET", f"/v1/reviews/{lone['id']}", customer).status_code == 404
+
+    fifteen_days = 15 * 24 * 3600
+    _ok(devstack.sandbox("POST", "/dev/clock", json={"advance_seconds": fifteen_days}))
+    _ok(devstack.sandbox("POST", "/dev/tick"))
+    seen = _ok(devstack.api("GET", f"/v1/reviews/{lone['id']}", customer))
+    assert seen["published"] is True
+    of_customer = _ok(devstack.api("GET", f"/v1/users/{lone['reviewee']['id']}/reviews"))
+    assert (of_customer["rating_avg"], of_customer["rating_count"]) == (2.0, 1)
+    late = devstack.api("POST", "/v1/reviews", customer, json={"subject": subject, "rating": 5})
+    assert late.status_code == 409 and late.json()["error"]["code"] == "CONFLICT"
+    assert _ok(devstack.api("GET", f"/v1/talent/{talent_id}/reviews"))["items"] == []

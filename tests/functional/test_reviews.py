@@ -107,6 +107,13 @@ def test_blind_until_both_reviewed_then_published_together(
         [first.body["id"], second.body["id"]]
     )
     assert not any(t.startswith("review-window") for t in _timer_ids())
+    tampered = api.get(f"/v1/talent/{talent_id}/reviews?cursor=not-a-cursor")
+    assert tampered.status == 400 and tampered.error_code == "VALIDATION_ERROR"
+    from chalicelib.models import keys, pagination
+
+    other_list = {"GSI1PK": {"S": keys.reviews_of_gsi1pk("user", customer_id)}}
+    foreign = api.get(f"/v1/talent/{talent_id}/reviews?cursor={pagination.encode(other_list)}")
+    assert foreign.status == 400  # another list's cursor
     # Search follows through the outbox timer written with the sums (the next sweep).
     sweep()
     cards = api.get("/v1/search/talent?category=fire-led.fire-performer").body["items"]

@@ -69,9 +69,10 @@ def summary(sums: dict[str, int]) -> ReviewSummary:
     )
 
 
-def _list(reviewee_type: str, reviewee_id: str, query: PageQuery) -> ReviewList:
+def _list(ctx: RequestContext, reviewee_type: str, reviewee_id: str) -> ReviewList:
+    query: PageQuery = ctx.query
     found, cursor, sums = reading.published_of(
-        reviewee_type, reviewee_id, query.limit, query.cursor
+        reviewee_type, reviewee_id, ctx.viewer, query.limit, query.cursor
     )
     page = ReviewList(items=[serialize(r) for r in found], next_cursor=cursor)
     if sums is not None:
@@ -108,13 +109,13 @@ def get_review(ctx: RequestContext, review_id: str) -> ReviewOut:
 @api.get(
     "/v1/talent/{talent_id}/reviews",
     summary="A talent's published reviews, newest first (the first page with the summary)",
-    auth="public",
+    auth="optional",
     query=PageQuery,
     response=ReviewList,
     errors=(400, 404),
 )
 def talent_reviews(ctx: RequestContext, talent_id: str) -> ReviewList:
-    return _list(rules.REVIEWEE_TALENT, talent_id, ctx.query)
+    return _list(ctx, rules.REVIEWEE_TALENT, talent_id)
 
 
 @api.get(
@@ -126,7 +127,7 @@ def talent_reviews(ctx: RequestContext, talent_id: str) -> ReviewList:
     errors=(400, 404),
 )
 def user_reviews(ctx: RequestContext, user_id: str) -> ReviewList:
-    return _list(rules.REVIEWEE_USER, user_id, ctx.query)
+    return _list(ctx, rules.REVIEWEE_USER, user_id)
 
 
 @api.post(

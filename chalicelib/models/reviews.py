@@ -363,18 +363,31 @@ def published_of(
     return found, pagination.encode(results.last_evaluated_key)
 
 
-def reputation(reviewee_type: str, reviewee_id: str) -> dict[str, int]:
+_SUMS = (
+    "rating_sum",
+    "rating_count",
+    *(f"stars_{n}" for n in rules.STARS),
+    *(f"{s}_{what}" for s in rules.SUB_RATINGS for what in ("sum", "count")),
+)
+
+
+def reputation_key(reviewee_type: str, reviewee_id: str) -> tuple[str, str]:
+    return keys.reputation_pk(reviewee_type, reviewee_id), keys.REPUTATION_SK
+
+
+def sums_of(item: ReputationItem | None) -> dict[str, int]:
     """The running sums (all zero before the first published review)."""
-    names = ["rating_sum", "rating_count"]
-    names += [f"stars_{n}" for n in rules.STARS]
-    names += [f"{s}_{what}" for s in rules.SUB_RATINGS for what in ("sum", "count")]
+    if item is None:
+        return dict.fromkeys(_SUMS, 0)
+    return {name: int(getattr(item, name) or 0) for name in _SUMS}
+
+
+def reputation(reviewee_type: str, reviewee_id: str) -> dict[str, int]:
     try:
-        item = ReputationItem.get(
-            keys.reputation_pk(reviewee_type, reviewee_id), keys.REPUTATION_SK
-        )
+        item = ReputationItem.get(*reputation_key(reviewee_type, reviewee_id))
     except ReputationItem.DoesNotExist:
-        return dict.fromkeys(names, 0)
-    return {name: int(getattr(item, name) or 0) for name in names}
+        return sums_of(None)
+    return sums_of(item)
 
 
 def rating_of(reviewee_type: str, reviewee_id: str) -> dict[str, Any]:

@@ -111,3 +111,19 @@ def test_a_review_is_reported_by_those_who_can_see_it(api: JsonClient, frozen_cl
     assert review(api, TALENT, booking["id"], rating=4).status == 201
     assert report(TALENT) == 201 and report(STRANGER) == 201
     assert count_items("report") == 2
+
+
+def test_a_deactivated_talents_reviews_are_as_private_as_its_profile(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    by_customer, _ = _published_pair(api, frozen_clock)
+    talent_id = by_customer["reviewee"]["id"]
+    url = f"/v1/talent/{talent_id}/reviews"
+    assert api.get(url).body["rating_count"] == 1
+    off = api.patch(f"/v1/talent/{talent_id}", as_user=TALENT, json_body={"is_active": False})
+    assert off.status == 200
+    assert api.get(url).status == 404 and api.get(url, as_user=STRANGER).status == 404
+    for who in (TALENT, ADMIN):
+        page = api.get(url, as_user=who)
+        assert page.status == 200 and [r["id"] for r in page.body["items"]] == [by_customer["id"]]
+    assert api.get("/v1/talent/01ARZ3NDEKTSV4RRFFQ69G5FAV/reviews").status == 404

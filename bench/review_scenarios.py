@@ -5,7 +5,8 @@ Budgets include the caller's one authentication GetItem where there is a caller.
 TransactWriteItems, then one DeleteItem per outbox entry once its event is published right
 after the commit (1 when blind: `review.received`; 3 when it publishes both: that and two
 `review.published`). The talent's search reindex is left to the outbox timer written in the
-transaction. A list: the GSI1 Query, and on the first page the reputation GetItem."""
+transaction. A talent's list: the GSI1 Query and one BatchGetItem (the profile, for its
+visibility, and on the first page the reputation item)."""
 
 from __future__ import annotations
 

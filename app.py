@@ -20,6 +20,7 @@ from chalicelib.handlers import (
     payouts,
     processes,
     realtime,
+    reviews,
     saved,
     search,
     subjects,
@@ -59,6 +60,7 @@ for blueprint_module in (
     blocks,
     admin_timers,
     notifications,
+    reviews,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 

@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import conversation_scenarios, notification_scenarios
+from bench import conversation_scenarios, notification_scenarios, review_scenarios
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -393,9 +393,10 @@ def _transition(kind: str, name: str, setup: Setup, as_user: str, **params: Any)
 
 SCENARIOS += [
     # Creating and reading (budgets include the caller's one authentication GetItem).
-    # POST /v1/bookings looks high at 5, but each read decides something: authentication, the
+    # POST /v1/bookings looks high at 6, but each read decides something: authentication, the
     # service (price, policy), its talent (public? own service? timezone), the talent's
-    # calendar window for the booked days (one Query), then one transaction (the booking, its
+    # calendar window for the booked days (one Query), the customer's rating that talent
+    # decide on (the reputation GetItem, issue 15), then one transaction (the booking, its
     # event, outbox entry and timers, the talent's request counter and reindex).
     Scenario(
         "POST /v1/bookings",
@@ -405,7 +406,7 @@ SCENARIOS += [
             json_body={"service_id": _deal["service"], "start": "2026-11-30T18:00:00Z"},
         ),
         _deals,
-        5,
+        6,
         status=201,
     ),
     Scenario(
@@ -571,6 +572,9 @@ SCENARIOS += [
 
 SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messages, reads
 SCENARIOS += notification_scenarios.build(Scenario)  # issue 14: the center and the worker
+SCENARIOS += review_scenarios.build(  # issue 15: posting (blind, then both), reading
+    Scenario, booking_setup=_booking("delivered"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
+)
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})
 

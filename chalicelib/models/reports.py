@@ -10,6 +10,7 @@ from pynamodb.attributes import UnicodeAttribute, UTCDateTimeAttribute
 from chalicelib import clock
 from chalicelib.models import keys
 from chalicelib.models.base import Item
+from chalicelib.models.writes import Writes, save
 
 OPEN = "open"
 
@@ -37,9 +38,8 @@ class Report:
     created_at: datetime
 
 
-def create(report: Report) -> Report:
-    """Stored once, open, in the moderation queue (GSI1 by state, oldest first)."""
-    ReportItem(
+def _item(report: Report) -> ReportItem:
+    return ReportItem(
         keys.report_pk(report.id),
         keys.REPORT_SK,
         report_id=report.id,
@@ -52,8 +52,19 @@ def create(report: Report) -> Report:
         created_at=report.created_at,
         gsi1pk=keys.reports_by_state_gsi1pk(report.state),
         gsi1sk=f"{clock.to_rfc3339(report.created_at)}#{report.id}",
-    ).save(condition=ReportItem.pk.does_not_exist())
+    )
+
+
+def create(report: Report) -> Report:
+    """Stored once, open, in the moderation queue (GSI1 by state, oldest first)."""
+    _item(report).save(condition=ReportItem.pk.does_not_exist())
     return report
+
+
+def create_in(writes: Writes, report: Report) -> None:
+    """The same, inside a transaction (an appeal queues its review with the appeal mark)."""
+    item = _item(report)
+    writes.add((item.pk, item.sk), "report", save(item, ReportItem.pk.does_not_exist()))
 
 
 def get(report_id: str) -> Report | None:

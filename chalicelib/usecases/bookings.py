@@ -10,8 +10,10 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import availability, pricing
+from chalicelib.domain.reviews import REVIEWEE_USER
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.models import blocks, calendar, keys, search_outbox, subjects, talent
+from chalicelib.models import reviews as customer_reviews
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import TransactionConflictError, Writes
@@ -112,6 +114,9 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
             "event_type": body.event_type,
             "details": body.details,
             "guest_count": body.guest_count,
+            # What talent decide a request on: the customer's standing as other talent
+            # reviewed it, as of the request.
+            "customer_rating": customer_reviews.rating_of(REVIEWEE_USER, principal.user_id),
         },
         index_keys={
             "gsi1pk": keys.subjects_of_user_gsi1pk(principal.user_id, "booking"),

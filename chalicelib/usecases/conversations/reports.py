@@ -21,8 +21,10 @@ def _message(principal: Principal, message_id: str) -> None:
 
 
 def _review(principal: Principal, review_id: str) -> None:
-    # Reviews do not exist yet (a later issue): no id can name one.
-    raise NotFoundError("review not found")
+    # Blind reviews are 404 to all but their authors, as on GET /v1/reviews/{id}.
+    from chalicelib.usecases.reviews import reading
+
+    reading.visible(review_id, Viewer.of(principal))
 
 
 def _user(principal: Principal, user_id: str) -> None:

@@ -1,0 +1,13 @@
+"""Timer handlers of reviews: the end of a subject's review window publishes what was
+written (usecases/reviews/publication.py)."""
+
+from __future__ import annotations
+
+from chalicelib.models import timers
+from chalicelib.usecases.reviews import publication
+from chalicelib.workers.timers import register
+
+
+@register(publication.WINDOW_TIMER)
+def close_review_window(timer: timers.Timer) -> None:
+    publication.close_window(timer)

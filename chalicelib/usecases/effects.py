@@ -191,10 +191,10 @@ def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> N
     _post(change, entry)
     net = to_talent - books.fee(to_talent, get_settings().platform_fee_bps)
     if entry is not None and net > 0:
-        from chalicelib.usecases import payouts
+        from chalicelib.usecases.payouts import scheduling
 
         # What the talent earned is paid out after the hold, from the same transaction.
-        payouts.schedule_payout_in(
+        scheduling.schedule_payout_in(
             change.writes,
             talent_id=before.talent_id,
             amount=net,

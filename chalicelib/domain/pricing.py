@@ -1,6 +1,7 @@
 """What a price and a deposit may be. A price above the currency's ceiling (MAX_PRICE) is
 refused; so is a deposit that rounds down to nothing, which no provider would take (it used
-to surface as a 502 when the customer tried to pay it)."""
+to surface as a 502 when the customer tried to pay it). And what a booking owes: its deposit
+(or whole price) first, then the balance."""
 
 from __future__ import annotations
 

@@ -51,11 +51,6 @@ class PayloadTooLargeError(DomainError):
     status = 413
 
 
-class UnsupportedMediaTypeError(DomainError):
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    status = 415
-
-
 class IdempotencyKeyReusedError(DomainError):
     code = "IDEMPOTENCY_KEY_REUSED"
     status = 422

@@ -21,7 +21,3 @@ class Money:
 
     def to_json(self) -> dict[str, object]:
         return {"amount": self.amount, "currency": self.currency}
-
-
-def is_supported_currency(code: str) -> bool:
-    return code in CURRENCY_EXPONENTS

@@ -69,10 +69,11 @@ def local_date(instant: datetime, timezone: str) -> date:
     return instant.astimezone(ZoneInfo(timezone)).date()
 
 
-def local_day_bounds(day: date, timezone: str) -> tuple[datetime, datetime]:
-    """The instants a local day starts and ends (23 or 25 hours long on DST days)."""
-    zone = ZoneInfo(timezone)
-    start = datetime(day.year, day.month, day.day, tzinfo=zone)
-    following = day + timedelta(days=1)
-    end = datetime(following.year, following.month, following.day, tzinfo=zone)
-    return start, end
+def local_days(start: datetime, end: datetime, timezone: str) -> list[date]:
+    """The local dates an event from `start` to `end` covers. The end is exclusive, so an
+    event ending at local midnight does not take the next day."""
+    first = local_date(start, timezone)
+    last = local_date(end - timedelta(microseconds=1), timezone)
+    if last < first:
+        return []
+    return [first + timedelta(days=offset) for offset in range((last - first).days + 1)]

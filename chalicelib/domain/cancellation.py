@@ -1,4 +1,5 @@
-"""What a cancelled booking refunds, by the policy copied onto the booking (API.md).
+"""What a cancelled booking refunds, by the policy copied onto the booking when it was
+requested (a later change to the service's policy does not apply to it).
 
 - flexible: full refund up to 24 h before the start, none after;
 - moderate: full refund at least 72 h before, 50 % from 72 h to 24 h, none after;

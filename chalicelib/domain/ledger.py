@@ -1,7 +1,7 @@
 """Double-entry bookkeeping, pure: an entry is a set of postings whose amounts sum to zero
 per currency. A posting adds its (signed) amount to an account's balance.
 
-Accounts (PAYMENTS.md, "Escrow and the ledger"):
+Accounts:
 - `provider:<name>`               money at a provider (clearing): goes down when customers pay
 - `escrow:<type>:<id>`            customer money held for a booking or milestone
 - `talent:<id>:available`         owed to a talent, payable now

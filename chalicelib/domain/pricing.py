@@ -1,6 +1,7 @@
 """What a price and a deposit may be. A price above the currency's ceiling (MAX_PRICE) is
 refused; so is a deposit that rounds down to nothing, which no provider would take (it used
-to surface as a 502 when the customer tried to pay it)."""
+to surface as a 502 when the customer tried to pay it). And what a booking owes: its deposit
+(or whole price) first, then the balance."""
 
 from __future__ import annotations
 
@@ -60,3 +61,19 @@ def check_service(
     for package in packages:
         check_price(package["price"], ceilings, what=f"the {package['tier']} package's price")
         deposit_of(package["price"], deposit_percent)
+
+
+def amount_due_now(booking: Mapping[str, Any]) -> dict[str, Any]:
+    """What a booking's first payment is (`booking` is the booking's data): its deposit
+    when it has one, else the whole price."""
+    deposit = booking.get("deposit")
+    return dict(deposit) if deposit else dict(booking["price"])
+
+
+def balance_due(booking: Mapping[str, Any]) -> int:
+    """What is left to pay on a booking confirmed on a deposit (`booking` is the booking's
+    data); 0 once the balance is paid or when no deposit was taken."""
+    deposit = booking.get("deposit")
+    if not deposit or booking.get("balance_paid"):
+        return 0
+    return int(booking["price"]["amount"]) - int(deposit["amount"])

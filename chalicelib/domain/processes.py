@@ -1,6 +1,6 @@
-"""The marketplace's processes, as data (API.md, "Transactions"). A new policy is a new
-definition or a new version here, not a new code path; a running subject keeps the
-version it started with."""
+"""The marketplace's processes (bookings, proposals, contracts, milestones), as data. A
+new policy is a new definition or a new version here, not a new code path; a running
+subject keeps the version it started with."""
 
 from __future__ import annotations
 

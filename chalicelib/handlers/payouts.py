@@ -23,9 +23,11 @@ from chalicelib.schemas.payouts import (
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext, parse_json_body
 
 if TYPE_CHECKING:
-    from chalicelib.usecases import payouts
+    from chalicelib.usecases.payouts import admin, methods, views
 else:
-    payouts = lazy_import("chalicelib.usecases.payouts")
+    admin = lazy_import("chalicelib.usecases.payouts.admin")
+    methods = lazy_import("chalicelib.usecases.payouts.methods")
+    views = lazy_import("chalicelib.usecases.payouts.views")
 
 api = Api(__name__, tag="payouts")
 
@@ -49,7 +51,7 @@ def _optional_body(ctx: RequestContext, model: type[BaseModel]) -> Any:
 )
 def put_payout_method(ctx: RequestContext) -> dict[str, Any]:
     body: PayoutMethodIn = ctx.body
-    return payouts.set_method(ctx.principal, body.provider, body.details)
+    return methods.set_method(ctx.principal, body.provider, body.details)
 
 
 @api.get(
@@ -59,7 +61,7 @@ def put_payout_method(ctx: RequestContext) -> dict[str, Any]:
     errors=(403, 404),
 )
 def get_payout_method(ctx: RequestContext) -> dict[str, Any]:
-    return payouts.get_method(ctx.principal)
+    return methods.get_method(ctx.principal)
 
 
 @api.get(
@@ -70,8 +72,8 @@ def get_payout_method(ctx: RequestContext) -> dict[str, Any]:
 )
 def my_payouts(ctx: RequestContext) -> dict[str, Any]:
     query: PageQuery = ctx.query
-    found, cursor = payouts.list_mine(ctx.principal, query.limit, query.cursor)
-    return {"items": [payouts.to_json(p) for p in found], "next_cursor": cursor}
+    found, cursor = views.list_mine(ctx.principal, query.limit, query.cursor)
+    return {"items": [views.to_json(p) for p in found], "next_cursor": cursor}
 
 
 @api.get(
@@ -82,7 +84,7 @@ def my_payouts(ctx: RequestContext) -> dict[str, Any]:
 def manual_batch(ctx: RequestContext) -> Reply:
     filename = f"manual-payouts-{clock.now().date().isoformat()}.csv"
     return Reply(
-        RawBody(payouts.manual_batch_csv(), content_type="text/csv; charset=utf-8"),
+        RawBody(admin.manual_batch_csv(), content_type="text/csv; charset=utf-8"),
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
@@ -96,8 +98,8 @@ def manual_batch(ctx: RequestContext) -> Reply:
 )
 def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
     query: AdminPayoutsQuery = ctx.query
-    found = payouts.waiting_for_admin(query.state)
-    return {"items": [payouts.to_json(p) for p in found], "next_cursor": None}
+    found = admin.waiting_for_admin(query.state)
+    return {"items": [views.to_json(p) for p in found], "next_cursor": None}
 
 
 @api.post(
@@ -109,7 +111,7 @@ def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
 )
 def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkPaidIn = _optional_body(ctx, MarkPaidIn)
-    return payouts.to_json(payouts.mark_paid(payout_id, body.reference))
+    return views.to_json(admin.mark_paid(payout_id, body.reference))
 
 
 @api.post(
@@ -121,4 +123,4 @@ def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
 )
 def mark_failed(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkFailedIn = _optional_body(ctx, MarkFailedIn)
-    return payouts.to_json(payouts.mark_failed(payout_id, body.reason))
+    return views.to_json(admin.mark_failed(payout_id, body.reason))

@@ -104,9 +104,3 @@ def decode(cursor: str | None, partition: Mapping[str, str]) -> dict[str, Any] |
         if key[attribute]["S"] != expected:
             raise ValidationError("cursor belongs to another list")
     return key
-
-
-def clamp_limit(limit: int | None) -> int:
-    if limit is None:
-        return DEFAULT_LIMIT
-    return max(1, min(MAX_LIMIT, limit))

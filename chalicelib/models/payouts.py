@@ -32,7 +32,7 @@ from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
 
-# States (usecases/payouts.py tells the whole story).
+# States (usecases/payouts/ tells the whole story).
 IN_TRANSIT = "in_transit"  # money moved to payouts_in_transit; not yet handed to a provider
 SENDING = "sending"  # claimed: the provider call is under way
 PROVIDER_PENDING = "provider_pending"  # the provider took it; its confirmation is awaited

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from chalicelib.errors import DomainError, ValidationError
 
@@ -146,6 +146,53 @@ class PaymentProvider(Protocol):
     def payout(
         self, destination: Mapping[str, Any], amount: int, currency: str, *, reference: str
     ) -> PayoutRef: ...
+
+
+# Capabilities only some drivers have. Each is a protocol checked with isinstance() where
+# it is needed, so a driver that lacks one is refused loudly and mypy checks the calls.
+
+
+class ConnectedAccountRef(Protocol):
+    @property
+    def account_id(self) -> str: ...
+
+
+class OnboardingLinkRef(Protocol):
+    @property
+    def url(self) -> str: ...
+
+
+@runtime_checkable
+class ConnectOnboarding(Protocol):
+    """Opens a connected account for a talent and hands out its onboarding link (Stripe
+    Connect Express). `reference` (the talent's id) makes a retried creation return the
+    account already created."""
+
+    def create_express_account(
+        self, email: str, country: str, *, reference: str | None = None
+    ) -> ConnectedAccountRef: ...
+
+    def account_link(
+        self, account_id: str, refresh_url: str, return_url: str
+    ) -> OnboardingLinkRef: ...
+
+
+@runtime_checkable
+class PayoutStatusReader(Protocol):
+    """Reports a payout's state, for providers whose payouts have no callback (FIB)."""
+
+    def payout_status(self, payout_ref: str) -> PayoutRef: ...
+
+
+@runtime_checkable
+class CallbackStatusReader(Protocol):
+    """Reads a payment's status from a stored callback, for providers whose status API
+    cannot always be asked (NassWallet). Only a callback naming exactly this payment's
+    provider reference, order and amount may answer."""
+
+    def status_from_callback(
+        self, raw_body: bytes, *, provider_ref: str, order_ref: str, amount: int
+    ) -> ProviderStatus: ...
 
 
 def env(name: str, default: str | None = None) -> str:

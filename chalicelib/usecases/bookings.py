@@ -20,7 +20,6 @@ from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.settings import get_settings
 from chalicelib.usecases import transitions
-from chalicelib.usecases.effects import local_days
 from chalicelib.usecases.transitions import Caller
 
 # A request needs some notice: the talent must have time to answer.
@@ -88,7 +87,7 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
     pricing.check_price(price, get_settings().max_prices, what="the booking's price")
     deposit_percent = int(service.deposit_percent or 0)
     deposit = pricing.deposit_of(price, deposit_percent)
-    days = local_days(start, end, talent_item.timezone)
+    days = [day.isoformat() for day in availability.local_days(start, end, talent_item.timezone)]
     _check_days(talent_item, days)
     booking_id = ids.new_id()
     created = clock.to_rfc3339(now)

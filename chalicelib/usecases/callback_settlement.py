@@ -11,7 +11,7 @@ from typing import Any
 
 from chalicelib.models import payments as store
 from chalicelib.payments import registry
-from chalicelib.payments.base import PaymentError
+from chalicelib.payments.base import CallbackStatusReader, PaymentError
 from chalicelib.usecases import payments
 
 
@@ -22,14 +22,13 @@ def refresh_or_read_callback(payment: store.Payment, webhook: Any) -> store.Paym
         return payments.refresh(payment)
     except PaymentError as unavailable:
         driver = registry.get(payment.provider)
-        read = getattr(driver, "status_from_callback", None)
         if (
-            read is None
+            not isinstance(driver, CallbackStatusReader)
             or not unavailable.details.get("status_unavailable")
             or payment.provider_ref is None
         ):
             raise
-        status = read(
+        status = driver.status_from_callback(
             base64.b64decode(webhook.body),
             provider_ref=payment.provider_ref,
             order_ref=payment.order_ref,

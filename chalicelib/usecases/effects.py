@@ -5,8 +5,7 @@ balanced ledger entry for it in the same transaction (docs/ledger.md)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from chalicelib.domain import cancellation, pricing
 from chalicelib.domain import ledger as books
@@ -30,17 +29,9 @@ def _started(subject: Subject, now: datetime) -> bool:
     return subject.start_at is not None and subject.start_at <= now
 
 
-def balance_due(subject: Subject) -> int:
-    price = subject.data["price"]["amount"]
-    deposit = subject.data.get("deposit")
-    if not deposit or subject.data.get("balance_paid"):
-        return 0
-    return int(price) - int(deposit["amount"])
-
-
 @guard("balance_unpaid", "the balance is paid")
 def _balance_unpaid(subject: Subject, now: datetime) -> bool:
-    return balance_due(subject) > 0
+    return pricing.balance_due(subject.data) > 0
 
 
 @guard("revisions_remaining", "no revisions remain under this contract")
@@ -141,15 +132,14 @@ def _release_days(change: Change) -> None:
         )
 
 
-def amount_due_now(subject: Subject) -> dict[str, Any]:
-    deposit = subject.data.get("deposit")
-    return dict(deposit) if deposit else dict(subject.data["price"])
-
-
 @effect("post_escrow")
 def _post_escrow(change: Change) -> None:
     before = change.before
-    paid = amount_due_now(before) if before.type == "booking" else dict(change.data["amount"])
+    paid = (
+        pricing.amount_due_now(before.data)
+        if before.type == "booking"
+        else dict(change.data["amount"])
+    )
     provider = str(change.params.get("provider") or "direct")
     _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
@@ -201,10 +191,10 @@ def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> N
     _post(change, entry)
     net = to_talent - books.fee(to_talent, get_settings().platform_fee_bps)
     if entry is not None and net > 0:
-        from chalicelib.usecases import payouts
+        from chalicelib.usecases.payouts import scheduling
 
         # What the talent earned is paid out after the hold, from the same transaction.
-        payouts.schedule_payout_in(
+        scheduling.schedule_payout_in(
             change.writes,
             talent_id=before.talent_id,
             amount=net,
@@ -253,7 +243,7 @@ def _refund_by_policy(change: Change) -> None:
 @effect("refund_in_full")
 def _refund_in_full(change: Change) -> None:
     # The payment succeeded but never became this booking's: all of it goes back.
-    paid = amount_due_now(change.before)
+    paid = pricing.amount_due_now(change.before.data)
     provider = str(change.params.get("provider") or "direct")
     _funded_by(change, int(paid["amount"]), paid["currency"], provider)  # before `paid` is set
     change.data["paid"] = {**paid, "payment_id": change.params.get("payment_id")}
@@ -280,8 +270,8 @@ def _refund_in_full(change: Change) -> None:
 
 @effect("post_balance")
 def _post_balance(change: Change) -> None:
-    balance = balance_due(change.before)  # > 0: the balance_unpaid guard holds
-    paid = dict(change.data.get("paid") or amount_due_now(change.before))
+    balance = pricing.balance_due(change.before.data)  # > 0: the balance_unpaid guard holds
+    paid = dict(change.data.get("paid") or pricing.amount_due_now(change.before.data))
     provider = str(change.params.get("provider") or change.data.get("provider") or "direct")
     _funded_by(change, balance, paid["currency"], provider)  # before `paid` counts it
     change.data["paid"] = {**paid, "amount": int(paid["amount"]) + balance}
@@ -377,20 +367,3 @@ def _move_contract_counts(change: Change) -> None:
         )
     if settled:
         settle_contract_later(change, contract_id)
-
-
-def local_days(start: datetime, end: datetime, timezone: str) -> list[str]:
-    """The talent's local dates a booking covers (an event ending at midnight does not
-    take the next day)."""
-    from datetime import timedelta
-    from zoneinfo import ZoneInfo
-
-    zone = ZoneInfo(timezone)
-    first = start.astimezone(zone).date()
-    last = (end - timedelta(microseconds=1)).astimezone(zone).date()
-    days: list[date] = []
-    current = first
-    while current <= last:
-        days.append(current)
-        current += timedelta(days=1)
-    return [day.isoformat() for day in days]

@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
+from chalicelib.domain import pricing
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.models import payments as store
 from chalicelib.models import subjects
@@ -24,7 +25,6 @@ from chalicelib.payments import registry
 from chalicelib.payments.base import Order, PaymentError, ProviderStatus
 from chalicelib.settings import get_settings
 from chalicelib.usecases import settlement, transitions
-from chalicelib.usecases.effects import amount_due_now, balance_due
 
 _PAYABLE_STATE = {"booking": "accepted", "milestone": "funding_required"}
 # A payment nobody completed in this long is abandoned: cancelled where the provider can,
@@ -36,15 +36,18 @@ _FINAL_FROM_PROVIDER = {"failed", "cancelled", "expired"}
 def _amount_of(subject: subjects.Subject) -> dict[str, Any]:
     if subject.type == "booking" and subject.state == "confirmed":
         # Confirmed on a deposit: what is left is the balance.
-        return {"amount": balance_due(subject), "currency": subject.data["price"]["currency"]}
+        return {
+            "amount": pricing.balance_due(subject.data),
+            "currency": subject.data["price"]["currency"],
+        }
     if subject.type == "booking":
-        return amount_due_now(subject)
+        return pricing.amount_due_now(subject.data)
     return dict(subject.data["amount"])
 
 
 def _payable(subject: subjects.Subject) -> bool:
     if subject.type == "booking" and subject.state == "confirmed":
-        return balance_due(subject) > 0
+        return pricing.balance_due(subject.data) > 0
     return subject.state == _PAYABLE_STATE[subject.type]
 
 

@@ -1,4 +1,4 @@
-"""Idempotency-Key semantics (API.md): the same key and body within 24 h replays the first
+"""Idempotency-Key semantics: the same key and body within 24 h replays the first
 response without a second effect; the same key with another body is a 422; a duplicate that
 arrives while the first is still running gets a 409 instead of running twice."""
 

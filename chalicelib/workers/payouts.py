@@ -1,4 +1,4 @@
-"""The payouts processor and its timers (usecases/payouts.py tells the whole story):
+"""The payouts processor and its timers (usecases/payouts/ tells the whole story):
 `payout.requested` from the payouts queue pays a talent once however often it arrives;
 `payouts.due` turns a release's hold into that message; `payouts.check` polls providers
 whose payouts have no callback (FIB) until the payout is paid or failed."""
@@ -8,22 +8,22 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.models import timers
-from chalicelib.usecases import payouts
+from chalicelib.usecases.payouts import processing, scheduling
 from chalicelib.workers.queues import payouts as payouts_queue
 from chalicelib.workers.timers import register as timer_handler
 
 
-@payouts_queue.register(payouts.PAYOUT_REQUESTED)
+@payouts_queue.register(scheduling.PAYOUT_REQUESTED)
 def process_payout(message: dict[str, Any]) -> None:
     # A failure raises: the message is retried, then lands in the DLQ.
-    payouts.process_request(message)
+    processing.process_request(message)
 
 
-@timer_handler(payouts.DUE_TIMER)
+@timer_handler(scheduling.DUE_TIMER)
 def payout_due(timer: timers.Timer) -> None:
-    payouts.fire_due_timer(timer)
+    scheduling.fire_due_timer(timer)
 
 
-@timer_handler(payouts.CHECK_TIMER)
+@timer_handler(processing.CHECK_TIMER)
 def check_payout(timer: timers.Timer) -> None:
-    payouts.fire_check_timer(timer)
+    processing.fire_check_timer(timer)

@@ -1,7 +1,8 @@
 """Transactions on the local stack, over HTTP: bookings and milestones moved by people (the
 API), by the system's timers (the platform clock moved with /dev/clock, the sweep run with
-/dev/tick) and by the payment provider (fired with /dev/transitions until the payments
-capability wires its webhooks). The clock only moves forward and is shared by every test
+/dev/tick) and by a settled payment (fired directly with /dev/transitions, so these tests
+are about the processes, not a provider; tests/e2e/test_payments.py goes through the
+providers' webhooks). The clock only moves forward and is shared by every test
 on this stack, so every time here is relative to the platform's current time."""
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ def _tick(devstack: RunningStack) -> dict[str, Any]:
 def _fire(
     devstack: RunningStack, subject_type: str, subject_id: str, name: str, **params: Any
 ) -> requests.Response:
-    """The system's transition, as the payment provider's webhook will fire it."""
+    """The system's transition, as a settled payment's webhook fires it."""
     return devstack.sandbox(
         "POST",
         "/dev/transitions",

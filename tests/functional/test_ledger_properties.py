@@ -31,6 +31,7 @@ from hypothesis.stateful import (
 
 from chalicelib.auth.principal import Principal, roles_for
 from chalicelib.domain import ledger as books
+from chalicelib.domain.pricing import amount_due_now, balance_due
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payments as payment_store
@@ -41,7 +42,6 @@ from chalicelib.models.writes import Writes
 from chalicelib.payments.base import ProviderStatus
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.usecases import bookings, payments, transitions
-from chalicelib.usecases.effects import amount_due_now, balance_due
 from tests.functional import money
 from tests.functional.deals import ADMIN, CUSTOMER, TALENT
 from tests.functional.factories import create_service, create_talent
@@ -187,9 +187,9 @@ def test_the_books_stay_balanced(
             """A payment opened at a provider for what the booking owes now (as
             POST /v1/payments records it; the provider's side is the next rules')."""
             booking = subjects.require("booking", data.draw(st.sampled_from(self.bookings)))
-            balance = booking.state == "confirmed" and balance_due(booking) > 0
-            due = amount_due_now(booking)
-            amount = balance_due(booking) if balance else int(due["amount"])
+            balance = booking.state == "confirmed" and balance_due(booking.data) > 0
+            due = amount_due_now(booking.data)
+            amount = balance_due(booking.data) if balance else int(due["amount"])
             now = frozen_clock.now()
             payment_id = f"p{len(self.bookings)}x{next(self.days)}"
             payment_store.start(

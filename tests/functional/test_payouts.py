@@ -61,7 +61,7 @@ def _release(
     from chalicelib.domain import ledger as books
     from chalicelib.models import ledger as ledger_store
     from chalicelib.models.writes import Writes
-    from chalicelib.usecases import payouts
+    from chalicelib.usecases.payouts import scheduling
 
     key = uuid.uuid4().hex[:12]
     escrow = books.escrow("booking", key)
@@ -84,7 +84,7 @@ def _release(
     writes = Writes()
     ledger_store.post_in(writes, entry)
     if schedule:
-        payouts.schedule_payout_in(
+        scheduling.schedule_payout_in(
             writes,
             talent_id=talent_id,
             amount=amount,
@@ -136,9 +136,9 @@ def _queued_request(payout_id: str) -> dict[str, Any]:
 
 def _request(talent_id: str, amount: int, currency: str) -> dict[str, Any]:
     """A payout requested directly: the message, as request_payout sends it."""
-    from chalicelib.usecases import payouts
+    from chalicelib.usecases.payouts import scheduling
 
-    payout_id = payouts.request_payout(talent_id, amount, currency)
+    payout_id = scheduling.request_payout(talent_id, amount, currency)
     return _queued_request(payout_id)
 
 
@@ -291,9 +291,9 @@ def test_a_release_is_paid_out_through_fib(
     assert _talent_accounts(api, talent["id"], "IQD") == (270_000, 0)
     # AND the sweep fires the timer (no hold): a payout.requested message is queued
     _sweep(lambdas)
-    from chalicelib.usecases import payouts
+    from chalicelib.usecases.payouts import scheduling
 
-    message = _queued_request(payouts.payout_id_for(release))
+    message = _queued_request(scheduling.payout_id_for(release))
     assert message["amount"] == 270_000 and message["source_entry_id"] == release
     _deliver(lambdas, message)
     # THEN the money is in transit and FIB has the payout (no callback: polled later)

@@ -41,3 +41,22 @@ def test_the_ceiling_is_inclusive() -> None:
     with pytest.raises(ValidationError) as refused:
         pricing.check_price({"amount": 101, "currency": "USD"}, ceilings, what="x")
     assert refused.value.details["max"] == {"amount": 100, "currency": "USD"}
+
+
+def test_a_booking_with_a_deposit_is_paid_deposit_first_then_balance() -> None:
+    booking = {
+        "price": {"amount": 250_000, "currency": "IQD"},
+        "deposit": {"amount": 75_000, "currency": "IQD"},
+    }
+    assert pricing.amount_due_now(booking) == {"amount": 75_000, "currency": "IQD"}
+    assert pricing.balance_due(booking) == 175_000
+    assert pricing.balance_due({**booking, "balance_paid": True}) == 0
+
+
+def test_a_booking_without_a_deposit_is_paid_whole_and_owes_no_balance() -> None:
+    booking = {"price": {"amount": 9_900, "currency": "USD"}, "deposit": None}
+    due = pricing.amount_due_now(booking)
+    assert due == {"amount": 9_900, "currency": "USD"}
+    due["amount"] = 1  # a copy: the caller may not change the booking through it
+    assert booking["price"] == {"amount": 9_900, "currency": "USD"}
+    assert pricing.balance_due(booking) == 0

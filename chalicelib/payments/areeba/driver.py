@@ -37,7 +37,7 @@ PRODUCTION_URL = "https://gateway.areebapayment.com/api/v3"
 CURRENCIES = frozenset({"IQD", "USD"})
 TIMEOUT_SECONDS = 10.0
 CONTENT_TYPE = "application/json; charset=utf-8"
-# The API's webhook route for this provider (API.md: POST /v1/payments/webhook/{provider});
+# The API's webhook route for this provider (POST /v1/payments/webhook/{provider});
 # IXOPAY signs callbacks over the path it posts to, so verification needs it.
 WEBHOOK_PATH = f"/v1/payments/webhook/{NAME}"
 MAX_REFERENCE_LENGTH = 50  # merchantTransactionId

@@ -42,7 +42,6 @@ import hashlib
 import inspect
 import io
 import json
-import os
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -67,7 +66,6 @@ from chalicelib.settings import get_settings
 PAYOUT_REQUESTED = "payout.requested"
 DUE_TIMER = "payouts.due"
 CHECK_TIMER = "payouts.check"
-HOLD_HOURS_ENV = "PAYOUT_HOLD_HOURS"
 # FIB payouts have no callback: the first look soon after sending, then every few minutes;
 # a payout still pending after days is handed to an admin.
 FIRST_CHECK_AFTER = timedelta(minutes=2)
@@ -231,12 +229,7 @@ def method_to_json(method: store.PayoutMethod) -> dict[str, Any]:
 
 
 def hold() -> timedelta:
-    raw = os.environ.get(HOLD_HOURS_ENV, "").strip() or "0"
-    try:
-        hours = float(raw)
-    except ValueError:
-        raise RuntimeError(f"{HOLD_HOURS_ENV} must be a number of hours, not {raw!r}") from None
-    return timedelta(hours=max(hours, 0.0))
+    return timedelta(hours=get_settings().payout_hold_hours)
 
 
 def payout_id_for(source_entry_id: str) -> str:

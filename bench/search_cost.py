@@ -145,6 +145,10 @@ def start_emulator() -> Any:
             "POWERTOOLS_LOG_LEVEL": "ERROR",
             "STAGE": "bench",
             "CURSOR_SECRET": "bench-cursor-secret",
+            # Required outside the local stage; search itself never checks a token.
+            "JWT_ISSUER": "https://bench-issuer.example",
+            "JWT_AUDIENCE": "bench",
+            "JWKS_URL": "http://127.0.0.1:9/unused",
         }
     )
     from moto import mock_aws

@@ -16,8 +16,8 @@ from chalicelib.schemas.reviews import (
     RevieweeOut,
     ReviewList,
     ReviewOut,
+    ReviewSubjectOut,
     ReviewSummary,
-    SubjectOut,
     SubRatingAverages,
 )
 from chalicelib.schemas.threads import AboutOut, ReportOut
@@ -38,7 +38,7 @@ def serialize(review: Review) -> ReviewOut:
     reply = review.reply
     return ReviewOut(
         id=review.id,
-        subject=SubjectOut(type=review.subject_type, id=review.subject_id),
+        subject=ReviewSubjectOut(type=review.subject_type, id=review.subject_id),
         author_id=review.author_id,
         author_role=review.author_role,
         reviewee=RevieweeOut(

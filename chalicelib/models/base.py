@@ -16,10 +16,16 @@ class _FromSettings:
     """A class-level descriptor: pynamodb reads Meta.table_name lazily, so the table name
     comes from settings on first use instead of from the environment at import."""
 
+    # pynamodb's metaclass asks hasattr(Meta, "region") while Item is being defined, at
+    # import; answering then would read (and validate) the settings at import.
+    defining = True
+
     def __init__(self, attribute: str) -> None:
         self._attribute = attribute
 
     def __get__(self, instance: object, owner: type) -> Any:
+        if _FromSettings.defining:
+            return None
         return getattr(get_settings(), self._attribute)
 
 
@@ -72,6 +78,7 @@ class Item(Model):
     gsi3 = GSI3()
 
 
+_FromSettings.defining = False
 _connection: Connection | None = None
 
 

@@ -1,17 +1,22 @@
 """The one interface every payment provider's driver implements, and the one result shape
-each returns. Drivers speak their provider's real HTTP API; only the base URL (from the
-environment) differs between the local sandbox and production. Provider SDKs and HTTP
+each returns. Drivers speak their provider's real HTTP API; only the base URL (from
+settings) differs between the local sandbox and production. Provider SDKs and HTTP
 clients are imported inside the drivers, on first use, never at import."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, runtime_checkable
 
 from chalicelib.errors import DomainError, ValidationError
+from chalicelib.settings import ConfigurationError, provider_settings
+
+if TYPE_CHECKING:
+    from pydantic_settings import BaseSettings
+
+    _Config = TypeVar("_Config", bound=BaseSettings)
 
 PaymentState = Literal[
     "pending",
@@ -195,12 +200,13 @@ class CallbackStatusReader(Protocol):
     ) -> ProviderStatus: ...
 
 
-def env(name: str, default: str | None = None) -> str:
-    """A provider setting from the environment, read when the driver is built."""
-    value = os.environ.get(name, default)
-    if value is None or value == "":
-        raise PaymentError(name.split("_", 1)[0].lower(), f"{name} is not configured")
-    return value
+def provider_config(provider: str, model: type[_Config]) -> _Config:
+    """A provider's typed settings, read when its driver is built; what is missing or wrong
+    is a PaymentError naming each variable."""
+    try:
+        return provider_settings(model)
+    except ConfigurationError as error:
+        raise PaymentError(provider, str(error)) from error
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

@@ -4,11 +4,11 @@ each driver module is imported only when its provider is first used."""
 from __future__ import annotations
 
 import importlib
-import os
 import threading
 
 from chalicelib.errors import NotFoundError
 from chalicelib.payments.base import PaymentProvider
+from chalicelib.settings import get_settings
 
 PROVIDERS = ("stripe", "fib", "fastpay", "nasswallet", "areeba")
 _built: dict[str, PaymentProvider] = {}
@@ -16,9 +16,8 @@ _lock = threading.Lock()
 
 
 def enabled() -> list[str]:
-    configured = os.environ.get("PAYMENT_PROVIDERS", ",".join(PROVIDERS))
-    names = [name.strip() for name in configured.split(",") if name.strip()]
-    return [name for name in names if name in PROVIDERS]
+    # Settings refuse a name not in PROVIDERS, so none is skipped here.
+    return list(get_settings().payment_providers)
 
 
 def get(name: str) -> PaymentProvider:

@@ -43,7 +43,7 @@ class AppealCreate(StrictModel):
     reason: str = Field(min_length=1, max_length=2000)
 
 
-class SubjectOut(ApiModel):
+class ReviewSubjectOut(ApiModel):
     type: str
     id: str
 
@@ -61,7 +61,7 @@ class ReplyOut(ApiModel):
 
 class ReviewOut(ApiModel):
     id: str
-    subject: SubjectOut
+    subject: ReviewSubjectOut
     author_id: str
     author_role: str
     reviewee: RevieweeOut

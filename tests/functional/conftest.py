@@ -9,8 +9,12 @@ from typing import Any
 
 import pytest
 
+from tests.deployed_env import deployed_identity
 from tests.issuer import AUDIENCE, ISSUER, FakeIssuer
 from tests.support import JsonClient, free_port
+
+# Autouse: every functional test sees a deployed stage's required settings.
+__all__ = ["deployed_identity"]
 
 ADMIN_EMAIL = "admin@example.com"
 UNREACHABLE_RATE_LIMITS = {

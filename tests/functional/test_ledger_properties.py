@@ -116,6 +116,9 @@ def test_the_books_stay_balanced(
     # No provider is reachable: owed refunds go to an admin, who settles them (the
     # provider-refund path is tested in test_late_money and test_split_refunds).
     monkeypatch.setenv("PAYMENT_PROVIDERS", "stripe")
+    from chalicelib.settings import reset_settings
+
+    reset_settings()
     start_of_time = frozen_clock.now()
     from chalicelib.workers import timer_kinds
 

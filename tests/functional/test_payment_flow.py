@@ -15,6 +15,7 @@ import requests
 
 from chalicelib.models import payments as payment_store
 from chalicelib.payments import registry
+from chalicelib.settings import reset_settings
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from tests.functional.deals import ADMIN, CUSTOMER, TALENT, book, take, talent_with_service
 from tests.payments_sandbox import Sandbox, serve_provider
@@ -216,6 +217,7 @@ def test_a_forged_or_stale_stripe_signature_is_refused_and_nothing_is_kept(
     for key, value in SANDBOX_SECRETS.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("PAYMENT_PROVIDERS", "stripe")
+    reset_settings()
     registry.reset()
     secret = SANDBOX_SECRETS["STRIPE_WEBHOOK_SECRET"]
     event = json.dumps(

@@ -194,6 +194,7 @@ def test_stripe_onboarding_returns_only_to_an_allowed_origin(
 )
 def test_allowed_return_origins_must_be_origins(raw: str) -> None:
     from chalicelib.settings import load_settings
+    from tests.deployed_env import REQUIRED
 
     with pytest.raises(ValueError, match="ALLOWED_RETURN_ORIGINS"):
-        load_settings({"ALLOWED_RETURN_ORIGINS": raw})
+        load_settings({**REQUIRED, "ALLOWED_RETURN_ORIGINS": raw})

@@ -6,10 +6,11 @@ import pytest
 
 from chalicelib.origins import origin_of
 from chalicelib.settings import RateLimits, load_settings
+from tests.deployed_env import REQUIRED
 
 
 def test_defaults_are_ones_real_users_never_meet() -> None:
-    settings = load_settings({})
+    settings = load_settings(REQUIRED)
     assert settings.rate_limits == RateLimits(
         user_burst=120,
         user_per_minute=60,
@@ -28,6 +29,7 @@ def test_defaults_are_ones_real_users_never_meet() -> None:
 def test_limits_and_admins_are_read_from_the_environment() -> None:
     settings = load_settings(
         {
+            **REQUIRED,
             "RATE_LIMIT_USER_BURST": "5",
             "RATE_LIMIT_USER_PER_MINUTE": "2",
             "RATE_LIMIT_IP_BURST": "7",
@@ -47,7 +49,7 @@ def test_limits_and_admins_are_read_from_the_environment() -> None:
 @pytest.mark.parametrize("value", ["0", "-1", "ten", "1.5"])
 def test_a_limit_must_be_a_positive_whole_number(value: str) -> None:
     with pytest.raises(ValueError, match="RATE_LIMIT_USER_BURST"):
-        load_settings({"RATE_LIMIT_USER_BURST": value})
+        load_settings({**REQUIRED, "RATE_LIMIT_USER_BURST": value})
 
 
 @pytest.mark.parametrize(

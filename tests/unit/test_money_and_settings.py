@@ -4,6 +4,7 @@ import pytest
 
 from chalicelib.money import CURRENCY_EXPONENTS, Money
 from chalicelib.settings import load_settings
+from tests.deployed_env import REQUIRED
 
 
 def test_money_is_integer_minor_units() -> None:
@@ -42,7 +43,7 @@ def test_clock_file_is_ignored_outside_local() -> None:
     from chalicelib import clock
     from chalicelib.settings import get_settings, reset_settings
 
-    assert load_settings({"PLATFORM_CLOCK_FILE": "/tmp/x"}).stage == "prod"
+    assert load_settings({**REQUIRED, "PLATFORM_CLOCK_FILE": "/tmp/x"}).stage == "prod"
     reset_settings()
     try:
         assert not get_settings().is_local

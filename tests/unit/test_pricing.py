@@ -8,18 +8,19 @@ from chalicelib.domain import pricing
 from chalicelib.errors import ValidationError
 from chalicelib.money import CURRENCY_EXPONENTS
 from chalicelib.settings import DEFAULT_MAX_PRICES, load_settings
+from tests.deployed_env import REQUIRED
 
 
 def test_every_currency_has_a_ceiling_and_max_price_overrides_some() -> None:
     assert set(DEFAULT_MAX_PRICES) == set(CURRENCY_EXPONENTS)
-    settings = load_settings({"MAX_PRICE": "iqd=5000, USD=700"})
+    settings = load_settings({**REQUIRED, "MAX_PRICE": "iqd=5000, USD=700"})
     assert settings.max_prices == {**DEFAULT_MAX_PRICES, "IQD": 5000, "USD": 700}
 
 
 @pytest.mark.parametrize("value", ["IQD", "XYZ=5", "IQD=-1", "IQD=0", "IQD=1.5"])
 def test_a_bad_max_price_fails_loudly(value: str) -> None:
     with pytest.raises(ValueError, match="MAX_PRICE"):
-        load_settings({"MAX_PRICE": value})
+        load_settings({**REQUIRED, "MAX_PRICE": value})
 
 
 def test_deposits_round_down_and_refuse_zero() -> None:

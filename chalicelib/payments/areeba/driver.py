@@ -8,7 +8,6 @@ only preauthorizations, so a debit cannot be cancelled; payouts are not offered.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,8 +27,8 @@ from chalicelib.payments.base import (
     ProviderPayment,
     ProviderStatus,
     RefundRef,
-    env,
     header,
+    provider_config,
 )
 
 NAME = "areeba"
@@ -320,15 +319,17 @@ def _check_reference(reference: str) -> None:
 
 def build() -> AreebaDriver:
     from chalicelib.settings import get_settings
+    from chalicelib.settings_models import AreebaSettings
 
+    config = provider_config(NAME, AreebaSettings)
     return AreebaDriver(
         AreebaConfig(
-            base_url=env("AREEBA_BASE_URL", PRODUCTION_URL).rstrip("/"),
-            api_key=env("AREEBA_API_KEY"),
-            username=env("AREEBA_USERNAME"),
-            password=env("AREEBA_PASSWORD"),
+            base_url=(config.base_url or PRODUCTION_URL).rstrip("/"),
+            api_key=config.api_key,
+            username=config.username,
+            password=config.password,
             # Optional: without it requests go unsigned and callbacks are only re-checked.
-            shared_secret=os.environ.get("AREEBA_SHARED_SECRET") or None,
+            shared_secret=config.shared_secret,
             public_api_url=get_settings().public_api_url,
         )
     )

@@ -21,7 +21,7 @@ from chalicelib.payments.base import (
     ProviderPayment,
     ProviderStatus,
     RefundRef,
-    env,
+    provider_config,
 )
 from chalicelib.payments.fastpay import payloads
 from chalicelib.payments.fastpay.payloads import PROVIDER
@@ -39,7 +39,7 @@ _HTTP_SERVER_ERROR = 500
 
 
 @dataclass(frozen=True)
-class Settings:
+class FastPayConfig:
     base_url: str
     store_id: str
     store_password: str
@@ -51,7 +51,7 @@ class Settings:
 class FastPayDriver:
     name = PROVIDER
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: FastPayConfig) -> None:
         self._settings = settings
         self.capabilities = Capabilities(
             currencies=frozenset({CURRENCY}),
@@ -202,20 +202,16 @@ def _check_order_id(order_id: str) -> None:
         raise PaymentError(PROVIDER, f"order id must be 8-32 letters and digits: {order_id!r}")
 
 
-def _optional(name: str) -> str | None:
-    try:
-        return env(name)
-    except PaymentError:
-        return None
-
-
 def build() -> FastPayDriver:
+    from chalicelib.settings_models import FastPaySettings
+
+    config = provider_config(PROVIDER, FastPaySettings)
     return FastPayDriver(
-        Settings(
-            base_url=env("FASTPAY_BASE_URL", PRODUCTION_BASE_URL).rstrip("/"),
-            store_id=env("FASTPAY_STORE_ID"),
-            store_password=env("FASTPAY_STORE_PASSWORD"),
-            refund_secret=_optional("FASTPAY_REFUND_SECRET"),
-            msisdn=_optional("FASTPAY_MSISDN"),
+        FastPayConfig(
+            base_url=(config.base_url or PRODUCTION_BASE_URL).rstrip("/"),
+            store_id=config.store_id,
+            store_password=config.store_password,
+            refund_secret=config.refund_secret,
+            msisdn=config.msisdn,
         )
     )

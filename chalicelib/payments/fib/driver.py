@@ -22,7 +22,7 @@ from chalicelib.payments.base import (
     ProviderPayment,
     ProviderStatus,
     RefundRef,
-    env,
+    provider_config,
 )
 from chalicelib.payments.fib.auth import PROVIDER, TokenCache
 from chalicelib.payments.fib.client import FibClient
@@ -208,10 +208,13 @@ class FibDriver:
 
 
 def build() -> FibDriver:
+    from chalicelib.settings_models import FibSettings
+
+    config = provider_config(PROVIDER, FibSettings)
     driver = FibDriver(
-        base_url=env("FIB_BASE_URL", PRODUCTION_BASE_URL),
-        client_id=env("FIB_CLIENT_ID"),
-        client_secret=env("FIB_CLIENT_SECRET"),
+        base_url=config.base_url or PRODUCTION_BASE_URL,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
     )
     _conforms: PaymentProvider = driver  # mypy holds the driver to the protocol here
     return driver

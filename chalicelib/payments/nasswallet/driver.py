@@ -21,7 +21,7 @@ from chalicelib.payments.base import (
     ProviderPayment,
     ProviderStatus,
     RefundRef,
-    env,
+    provider_config,
 )
 from chalicelib.payments.nasswallet import statuses
 from chalicelib.payments.nasswallet.client import PROVIDER, Credentials, NassWalletClient
@@ -231,17 +231,20 @@ def _warn_unknown_status(provider_ref: str, status: str | None, body: dict[str, 
 
 
 def build() -> NassWalletDriver:
+    from chalicelib.settings_models import NassWalletSettings
+
+    config = provider_config(PROVIDER, NassWalletSettings)
     client = NassWalletClient(
-        env("NASSWALLET_BASE_URL", PRODUCTION_BASE_URL),
+        config.base_url or PRODUCTION_BASE_URL,
         Credentials(
-            gateway_token=env("NASSWALLET_GATEWAY_TOKEN"),
-            username=env("NASSWALLET_USERNAME"),
-            password=env("NASSWALLET_PASSWORD"),
+            gateway_token=config.gateway_token,
+            username=config.username,
+            password=config.password,
         ),
     )
     return NassWalletDriver(
         client,
-        checkout_url=env("NASSWALLET_CHECKOUT_URL", PRODUCTION_CHECKOUT_URL),
-        merchant_id=env("NASSWALLET_MERCHANT_ID"),
-        pin=env("NASSWALLET_PIN"),
+        checkout_url=config.checkout_url or PRODUCTION_CHECKOUT_URL,
+        merchant_id=config.merchant_id,
+        pin=config.pin,
     )

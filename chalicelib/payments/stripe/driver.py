@@ -5,7 +5,6 @@ from our own ids, so a retried request never charges, refunds or transfers twice
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ from chalicelib.payments.base import (
     ProviderPayment,
     ProviderStatus,
     RefundRef,
-    env,
+    provider_config,
 )
 from chalicelib.payments.stripe import webhook
 from chalicelib.payments.stripe.connect import (
@@ -302,10 +301,13 @@ def _id(raw: Mapping[str, Any], prefix: str, operation: str) -> str:
 
 
 def build() -> StripeDriver:
+    from chalicelib.settings_models import StripeSettings
+
+    config = provider_config(NAME, StripeSettings)
     return StripeDriver(
-        api_key=env("STRIPE_SECRET_KEY"),
-        webhook_secret=env("STRIPE_WEBHOOK_SECRET"),
-        api_base=env("STRIPE_API_BASE", DEFAULT_API_BASE),
+        api_key=config.secret_key,
+        webhook_secret=config.webhook_secret,
+        api_base=config.api_base or DEFAULT_API_BASE,
         # Needed only to onboard talent (create_express_account says so when missing).
-        platform_country=os.environ.get("STRIPE_PLATFORM_COUNTRY") or None,
+        platform_country=config.platform_country,
     )

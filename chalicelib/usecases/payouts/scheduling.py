@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,16 +17,10 @@ from chalicelib.settings import get_settings
 
 PAYOUT_REQUESTED = "payout.requested"
 DUE_TIMER = "payouts.due"
-HOLD_HOURS_ENV = "PAYOUT_HOLD_HOURS"
 
 
 def hold() -> timedelta:
-    raw = os.environ.get(HOLD_HOURS_ENV, "").strip() or "0"
-    try:
-        hours = float(raw)
-    except ValueError:
-        raise RuntimeError(f"{HOLD_HOURS_ENV} must be a number of hours, not {raw!r}") from None
-    return timedelta(hours=max(hours, 0.0))
+    return timedelta(hours=get_settings().payout_hold_hours)
 
 
 def payout_id_for(source_entry_id: str) -> str:

@@ -15,6 +15,7 @@ import devstack.sandbox.providers.fib as fib_sandbox
 from chalicelib.payments import registry
 from chalicelib.payments.base import CallbackRejected, Order, PaymentError
 from chalicelib.payments.fib.driver import FibDriver, build
+from chalicelib.settings import reset_settings
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from tests.payments_sandbox import Sandbox, serve_provider
 
@@ -348,6 +349,7 @@ def test_the_registry_builds_the_fib_driver(
     driver: FibDriver, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PAYMENT_PROVIDERS", "fib")
+    reset_settings()
     registry.reset()
     try:
         built = registry.get("fib")

@@ -19,6 +19,7 @@ import chalicelib.payments.stripe.driver as stripe_driver
 from chalicelib.payments import registry
 from chalicelib.payments.base import CallbackRejected, Order, PaymentError
 from chalicelib.payments.stripe.driver import StripeDriver, build
+from chalicelib.settings import reset_settings
 from devstack.sandbox.http import Request, Router
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from devstack.sandbox.providers.stripe import register
@@ -362,6 +363,7 @@ def test_registry_builds_the_stripe_driver(
 ) -> None:
     configure(monkeypatch, f"{sandbox.url}/stripe")
     monkeypatch.setenv("PAYMENT_PROVIDERS", "stripe")
+    reset_settings()
     registry.reset()
     try:
         assert isinstance(registry.get("stripe"), StripeDriver)

@@ -25,7 +25,7 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, Setting
 from pydantic_settings.sources import PydanticBaseSettingsSource
 from pydantic_settings.sources.utils import parse_env_vars
 
-from chalicelib.payments.registry import PROVIDERS
+from chalicelib.payments import PROVIDERS
 from chalicelib.settings import DEFAULT_MAX_PRICES, ConfigurationError, RateLimits
 
 _environ: ContextVar[Mapping[str, str]] = ContextVar("environ")

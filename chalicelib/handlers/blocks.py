@@ -29,6 +29,7 @@ def serialize_block(entry: Block) -> BlockOut:
     summary="Block a user (201 the first time, 200 after)",
     response=BlockOut,
     status=201,
+    also=(200,),
     errors=(400, 404),
 )
 def block_user(ctx: RequestContext, user_id: str) -> Reply:

@@ -58,6 +58,7 @@ def serialize_message(message: Message) -> MessageOut:
     body=ThreadCreate,
     response=ThreadOut,
     status=201,
+    also=(200,),
     errors=(400, 403, 404, 429),
 )
 def open_thread(ctx: RequestContext) -> Reply:

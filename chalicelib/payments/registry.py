@@ -10,7 +10,6 @@ from chalicelib.errors import NotFoundError
 from chalicelib.payments.base import PaymentProvider
 from chalicelib.settings import get_settings
 
-PROVIDERS = ("stripe", "fib", "fastpay", "nasswallet", "areeba")
 _built: dict[str, PaymentProvider] = {}
 _lock = threading.Lock()
 

@@ -145,4 +145,5 @@ def test_drain_reports_dead_letters_per_queue(devstack: RunningStack) -> None:
         "media",
         "notifications",
         "conversations",
+        "email_feedback",
     }

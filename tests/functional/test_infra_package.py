@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from chalicelib.resources import QUEUE_NAMES
+from tests.deployed_env import REQUIRED
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -155,6 +156,8 @@ def test_package_runs_on_the_lambda_runtime_libraries(package_dir: Path, tmp_pat
     runtime = _runtime_site(tmp_path)
     env = {"PATH": os.environ.get("PATH", ""), "AWS_DEFAULT_REGION": "us-east-1"}
     env["POWERTOOLS_METRICS_DISABLED"] = "true"
+    # A deployed stage refuses to start without its identity settings and cursor secret.
+    env.update(REQUIRED)
     result = subprocess.run(
         # -B: as on read-only /var/task, nothing compiled now is written beside the sources.
         [sys.executable, "-S", "-B", "-c", _SERVE_HEALTH, str(code), str(runtime)],

@@ -37,7 +37,12 @@ def block_user(ctx: RequestContext, user_id: str) -> Reply:
     return Reply(serialize_block(entry), status=201 if created else 200)
 
 
-@api.delete("/v1/me/blocks/{user_id}", summary="Unblock a user (idempotent)", status=204)
+@api.delete(
+    "/v1/me/blocks/{user_id}",
+    summary="Unblock a user (idempotent)",
+    status=204,
+    errors=(404,),
+)
 def unblock_user(ctx: RequestContext, user_id: str) -> Reply:
     blocks.unblock(ctx.principal, user_id)
     return Reply(None, status=204)

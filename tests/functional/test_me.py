@@ -41,6 +41,7 @@ def test_patch_changes_only_given_fields(api: JsonClient) -> None:
         "in_app": True,
         "sms": True,
         "marketing": False,
+        "muted_kinds": [],
     }
     second = api.patch("/v1/me", as_user="bo@example.com", json_body={"locale": "ar-IQ"})
     assert second.body["display_name"] == "Bo"

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: install run test lint typecheck unit package bench fuzz clean
+.PHONY: install run test lint typecheck unit package bench fuzz races clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating $(VENV) and installing dependencies (first run only)"
@@ -28,7 +28,11 @@ typecheck: install
 	$(BIN)/mypy chalicelib
 
 test: lint typecheck
-	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 --dist loadgroup
+	HYPOTHESIS_PROFILE=ci RACE_RUNS=25 $(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The race tests with 100 runs in a row each (make test runs 25 to fit its time budget).
+races: install
+	RACE_RUNS=100 $(BIN)/python -m pytest -p no:xdist -q tests/functional/test_races.py
 
 # The suite's schemathesis run, with many more examples per operation and role (minutes).
 FUZZ_EXAMPLES ?= 40

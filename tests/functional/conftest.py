@@ -3,6 +3,7 @@ resources infra/ defines. Each test starts from an empty emulator."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -28,10 +29,13 @@ def aws_endpoint() -> Iterator[str]:
     import logging
 
     from moto.server import ThreadedMotoServer
+    from werkzeug.serving import WSGIRequestHandler
 
     from devstack.emulator import make_dynamodb_requests_atomic
 
     make_dynamodb_requests_atomic()
+    # Keep-alive: HTTP/1.0 opened a connection (and a server thread) per request.
+    WSGIRequestHandler.protocol_version = "HTTP/1.1"
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -48,11 +52,18 @@ def base_resources(aws_endpoint: str) -> Any:
     return create_all(aws_endpoint, queue_visibility_timeout=1, max_receive_count=2)
 
 
-def _table_copy_definition(aws_endpoint: str, table_name: str) -> dict[str, Any]:
+@functools.cache
+def _dynamodb(aws_endpoint: str) -> Any:
+    """One low-level client per emulator for the fixtures' own table work (a client costs
+    tens of milliseconds to create; a test process makes hundreds of tables)."""
     import boto3
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=aws_endpoint)
-    table = dynamodb.describe_table(TableName=table_name)["Table"]
+    return boto3.client("dynamodb", endpoint_url=aws_endpoint)
+
+
+@functools.cache
+def _table_copy_definition(aws_endpoint: str, table_name: str) -> dict[str, Any]:
+    table = _dynamodb(aws_endpoint).describe_table(TableName=table_name)["Table"]
     return {
         "AttributeDefinitions": table["AttributeDefinitions"],
         "KeySchema": table["KeySchema"],
@@ -73,14 +84,12 @@ def stack(
 ) -> Iterator[Any]:
     """A clean slate per test: a fresh table with the infra definition. (Queues are shared:
     tests hand events to handlers directly rather than reading the queues.)"""
-    import boto3
-
     from chalicelib import clients
     from chalicelib.auth import tokens
     from chalicelib.models.base import reset_connections
     from chalicelib.settings import reset_settings
 
-    dynamodb = boto3.client("dynamodb", endpoint_url=aws_endpoint)
+    dynamodb = _dynamodb(aws_endpoint)
     table_name = f"{base_resources.table_name}-{next(_table_counter)}"
     dynamodb.create_table(
         TableName=table_name, **_table_copy_definition(aws_endpoint, base_resources.table_name)

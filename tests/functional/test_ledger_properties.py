@@ -69,22 +69,19 @@ def _fresh_table(
 ) -> Iterator[None]:
     """A table of its own for one example, with the infra definition, holding only `seed`
     (the talent, services and users every example starts from)."""
-    import boto3
-
-    from chalicelib.models.base import reset_connections
     from chalicelib.settings import reset_settings
-    from tests.functional.conftest import _table_copy_definition
+    from tests.functional.conftest import _dynamodb, _table_copy_definition
 
     endpoint = os.environ["AWS_ENDPOINT_URL"]
-    dynamodb = boto3.client("dynamodb", endpoint_url=endpoint)
+    dynamodb = _dynamodb(endpoint)
     name = f"{stack.table_name}-ledger-{next(_tables)}"
     dynamodb.create_table(TableName=name, **_table_copy_definition(endpoint, stack.table_name))
     for start in range(0, len(seed), 25):  # BatchWriteItem's real limit
         batch = [{"PutRequest": {"Item": item}} for item in seed[start : start + 25]]
         dynamodb.batch_write_item(RequestItems={name: batch})
     monkeypatch.setenv("TABLE_NAME", name)
+    # Models notice the new table name by themselves and keep the process's one client.
     reset_settings()
-    reset_connections()
     try:
         yield
     finally:

@@ -101,6 +101,69 @@ def _snapshot_each_table_once() -> None:
     models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
 
 
+# Item operations whose answers are DynamoDB JSON already (typed attribute maps, counts,
+# keys): nothing in them needs moto's generic, shape-walking serializer.
+_ITEM_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+        "BatchWriteItem",
+        "TransactGetItems",
+        "TransactWriteItems",
+    }
+)
+
+
+def serialize_item_answers_directly() -> None:
+    """moto serializes every answer by walking botocore's output shape, which cost the
+    emulator as much as the operation itself (a Query of 50 items walks every attribute).
+    A successful item operation's answer is written as JSON directly; errors and every
+    other operation keep moto's serializer. `EMULATOR_CHECK_SERIALIZER=1` compares both."""
+    import json
+    import os
+
+    from moto.core.responses import ActionResult
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler, "_direct_item_answers", False):
+        return
+    from moto.core.responses import get_service_model
+
+    generic = DynamoHandler.serialized
+    compare = os.environ.get("EMULATOR_CHECK_SERIALIZER") == "1"
+    model = get_service_model("dynamodb")
+    # What each operation may answer: moto adds members the service does not send.
+    members = {
+        name: frozenset(model.operation_model(name).output_shape.members)
+        for name in _ITEM_OPERATIONS
+    }
+
+    def serialized(self: Any, action_result: ActionResult) -> Any:
+        result = action_result.result
+        action = self._get_action()
+        if not isinstance(result, dict) or action not in _ITEM_OPERATIONS:
+            return generic(self, action_result)
+        answer = {k: v for k, v in result.items() if v is not None and k in members[action]}
+        body = json.dumps(answer)
+        headers = {"Content-Type": "application/x-amz-json-1.0", **self.response_headers}
+        if compare:
+            status, _, expected = generic(self, action_result)
+            assert status == 200 and json.loads(expected) == json.loads(body), (
+                self._get_action(),
+                expected,
+                body,
+            )
+        return 200, headers, body
+
+    DynamoHandler.serialized = serialized  # type: ignore[method-assign]
+    DynamoHandler._direct_item_answers = True  # type: ignore[attr-defined]
+
+
 class _CopyModule:
     """Stands in for the `copy` module inside moto's DynamoDB models only."""
 
@@ -140,6 +203,7 @@ class AwsEmulator:
         from werkzeug.serving import make_server
 
         make_dynamodb_requests_atomic()
+        serialize_item_answers_directly()
         # werkzeug would log every request, and the pump polls several times a second.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = make_server(

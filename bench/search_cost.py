@@ -11,7 +11,7 @@ How it works
   Loading is cumulative: 1,000 profiles, measure; 9,000 more, measure; 90,000 more,
   measure. Postings are built by the real builder (`search_index._posting` for each of
   `domain.buckets(card)`) and written with BatchWriteItem, 25 at a time.
-- Each shape is a `domain.Query` run through `search_index.search` for 3 pages of 20
+- Each shape is a `domain.Query` run through `search_queries.search` for 3 pages of 20
   (following the cursor), sort=relevance. Requests are counted from botocore's
   `before-call.dynamodb` events, items read by summing `ScannedCount` from each Query
   response (`after-call.dynamodb.Query`); a DynamoDB Query without a filter expression
@@ -327,7 +327,7 @@ class Cost:
 
 
 def measure(shape: Shape, profiles: int, counter: ReadCounter) -> Cost:
-    from chalicelib.models import search_index
+    from chalicelib.models import search_queries
 
     cost = Cost(shape.name, profiles, len(shape.matches))
     cursor: dict[str, Any] | None = None
@@ -335,7 +335,7 @@ def measure(shape: Shape, profiles: int, counter: ReadCounter) -> Cost:
     started = time.perf_counter()
     for _ in range(PAGES):
         counter.reset()
-        page = search_index.search(shape.query, cursor, PAGE_SIZE)
+        page = search_queries.search(shape.query, cursor, PAGE_SIZE)
         cost.items.append(counter.items_read)
         cost.requests.append(sum(counter.calls.values()))
         returned += [hit.card.talent_id for hit in page.hits]

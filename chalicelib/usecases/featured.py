@@ -9,7 +9,7 @@ from chalicelib import clock
 from chalicelib.domain import categories
 from chalicelib.domain import search as domain
 from chalicelib.models import featured as featured_store
-from chalicelib.models import search_index
+from chalicelib.models import search_queries
 from chalicelib.usecases.search import card_json
 
 SECTION_SIZE = 8
@@ -25,22 +25,22 @@ def _available_this_weekend() -> list[dict[str, Any]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     for day in _upcoming_weekend(clock.now().date()):
         query = domain.Query(day=day)
-        for hit in search_index.search(query, None, SECTION_SIZE).hits:
+        for hit in search_queries.search(query, None, SECTION_SIZE).hits:
             found.setdefault(hit.card.talent_id, (hit.key, card_json(hit, query)))
     return [card for _, card in sorted(found.values(), key=lambda entry: entry[0])][:SECTION_SIZE]
 
 
 def _top_rated(slug: str) -> list[dict[str, Any]]:
     query = domain.Query(category=slug, sort="rating")
-    hits = search_index.search(query, None, SECTION_SIZE).hits
+    hits = search_queries.search(query, None, SECTION_SIZE).hits
     return [card_json(hit, query) for hit in hits if hit.card.rating_count > 0]
 
 
 def _newest() -> list[dict[str, Any]]:
     query = domain.Query()
     return [
-        card_json(search_index.Hit(card, "", clock.now()), query)
-        for card in search_index.newest(SECTION_SIZE)
+        card_json(search_queries.Hit(card, "", clock.now()), query)
+        for card in search_queries.newest(SECTION_SIZE)
     ]
 
 

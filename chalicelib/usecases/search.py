@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.domain import categories, text
 from chalicelib.domain import search as domain
 from chalicelib.errors import ValidationError
-from chalicelib.models import pagination, search_index
+from chalicelib.models import pagination, search_queries
 from chalicelib.schemas.search import SearchParams
 
 
@@ -120,16 +120,16 @@ def decode_cursor(cursor: str | None, query: domain.Query) -> dict[str, Any] | N
     return state
 
 
-def search(params: SearchParams) -> tuple[list[search_index.Hit], str | None, domain.Query]:
+def search(params: SearchParams) -> tuple[list[search_queries.Hit], str | None, domain.Query]:
     query = to_query(params)
     try:
-        page = search_index.search(query, decode_cursor(params.cursor, query), params.limit)
+        page = search_queries.search(query, decode_cursor(params.cursor, query), params.limit)
     except ValueError:
         raise ValidationError("invalid cursor") from None
     return page.hits, encode_cursor(page.next_cursor, query), query
 
 
-def card_json(hit: search_index.Hit, query: domain.Query) -> dict[str, Any]:
+def card_json(hit: search_queries.Hit, query: domain.Query) -> dict[str, Any]:
     """A result card as the API shows it (also stored, as is, in featured sections)."""
     talent = hit.card
     score = None

@@ -48,6 +48,7 @@ NOT_ON_THE_READ_PATH = (
     "aws_xray_sdk",  # tracing is off unless TRACING_ENABLED
     "ulid",  # ids are minted by writes
     "chalicelib.models.search_index",  # reindexing follows profile writes
+    "chalicelib.models.search_queries",
     "chalicelib.domain.search",
     "chalicelib.domain.geo",
     "chalicelib.models.idempotency",  # Idempotency-Key is for writes

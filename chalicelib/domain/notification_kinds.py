@@ -1,6 +1,6 @@
-"""Which domain event tells whom what: ONE declarative table (API.md, "Notifications").
+"""Which domain event tells whom what: ONE declarative table.
 
-A row says, for one trigger, the notification `kind` (API.md's `type`), the template (its
+A row says, for one trigger, the notification `kind` (its public `type`), the template (its
 title and body messages in the catalogues), who is told (roles the worker resolves from the
 event), what the `link` points at, the channels, and whether it is transactional
 (receipts, refunds, dispute deadlines: emailed whatever the preferences say). Pure data: the

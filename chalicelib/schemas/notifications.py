@@ -1,4 +1,5 @@
-"""The in-app notification center (API.md, "Notifications")."""
+"""The in-app notification center: a person's notifications, newest first, and marking
+them read."""
 
 from __future__ import annotations
 

@@ -4,10 +4,10 @@
 Opening: the booking's or milestone's `dispute` creates the dispute subject, its parties'
 list entries and its admin queue entry in the subject's own transaction. Resolving: the
 dispute's `accept_offer`, `resolve_by_default` and `decide` take the subject's system
-transition `dispute_settled` in the dispute's own transaction (`transitions.prepare` with
-the same writes), which splits the escrow: the refund owed back over the payments that
-funded the subject, the rest to the talent less the fee. Those two effects read the one
-other subject they move (a GetItem); nothing else reads."""
+transition `dispute_settled` in the dispute's own transaction (`Change.move_other`: the
+engine prepares it into the same writes), which splits the escrow: the refund owed back
+over the payments that funded the subject, the rest to the talent less the fee. Those two
+effects read the one other subject they move (a GetItem); nothing else reads."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from chalicelib.models import disputes as store
 from chalicelib.models.subjects import Subject
 from chalicelib.usecases import subject_writes
 from chalicelib.usecases.effects import _currency, _paid, _settle
-from chalicelib.usecases.process_registry import SYSTEM, Catalogue, Change
+from chalicelib.usecases.process_registry import Catalogue, Change
 
 CATALOGUE = Catalogue()
 guard, effect, subject_hook = CATALOGUE.guard, CATALOGUE.effect, CATALOGUE.subject_hook
@@ -105,8 +105,6 @@ def _in_dispute(data: dict[str, Any]) -> tuple[int, str]:
 def _settle_subject(change: Change) -> None:
     """An accepted offer, a default or an admin decision: the subject settles in this
     transaction, or (moved meanwhile) the whole resolution is refused."""
-    from chalicelib.usecases import transitions
-
     data = change.data
     in_dispute, currency = _in_dispute(data)
     by = BY_TRANSITION[change.decision.transition.name]
@@ -123,10 +121,7 @@ def _settle_subject(change: Change) -> None:
         "by": by,
         "final": rules.final_state(subject.type, refund, in_dispute),
     }
-    inner, _, _ = transitions.prepare(
-        subject, "dispute_settled", SYSTEM, params, writes=change.writes
-    )
-    change.follow_ups.extend(inner.follow_ups)
+    change.move_other(subject, "dispute_settled", params)
     data["outcome"] = rules.outcome(refund, in_dispute, currency, by)
     data["resolved_at"] = _iso(change.now)
 
@@ -143,8 +138,6 @@ def _record_outcome(change: Change) -> None:
 def _close_dispute(change: Change) -> None:
     """The subject's own admin `resolve` (settled by `settle_dispute`, which runs first)
     resolves its dispute in the same transaction, and is audited there."""
-    from chalicelib.usecases import transitions
-
     resolution = change.data.get("resolution") or {}
     if change.caller.user_id is not None:
         audit.record(
@@ -162,10 +155,7 @@ def _close_dispute(change: Change) -> None:
     if dispute is None or dispute.state not in rules.OPEN_STATES:
         return
     params = {"refund_amount": int(resolution.get("refund_amount", 0)), "by": "admin"}
-    inner, _, _ = transitions.prepare(
-        dispute, "resolved_on_subject", SYSTEM, params, writes=change.writes
-    )
-    change.follow_ups.extend(inner.follow_ups)
+    change.move_other(dispute, "resolved_on_subject", params)
 
 
 @effect("set_decision_due")

@@ -159,6 +159,9 @@ def prepare(
         dict(before.data),
         Writes() if writes is None else writes,
     )
+    change.prepare_other = lambda other, other_name, other_params: prepare(
+        other, other_name, SYSTEM, other_params, writes=change.writes
+    )[0]
     _apply_effects(known, change)
     after = before.with_changes(
         state=decision.target,

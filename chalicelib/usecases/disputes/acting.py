@@ -7,6 +7,7 @@ so states, actors and deadlines stay in the definition (domain/dispute_process.p
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from chalicelib import clock, ids
@@ -30,14 +31,20 @@ def _require_open(dispute: store.Dispute) -> None:
 
 
 def _record(
-    dispute: store.Dispute, principal: Principal, add: Callable[[Writes], None]
+    dispute: store.Dispute,
+    principal: Principal,
+    add: Callable[[Writes], None],
+    *,
+    evidence: list[store.Evidence] | None = None,
+    offers: list[store.Offer] | None = None,
 ) -> store.Dispute:
     """The respondent's first answer moves the dispute to `negotiating`; anything else only
-    adds, on the condition that the dispute is still in the state that was read."""
+    adds, on the condition that the dispute is still in the state that was read. Returns
+    the dispute as written (with the new `evidence` or `offers`), without reading it again."""
     subject = dispute.subject
     side = rules.role_of(subject.data, principal.user_id, subject.parties())
     if subject.state == "awaiting_response" and side == "respondent":
-        transitions.apply_to(subject, "respond", Caller(principal), {}, extra=add)
+        subject = transitions.apply_to(subject, "respond", Caller(principal), {}, extra=add).subject
     else:
         writes = Writes()
         key = (keys.subject_pk(subject.type, subject.id), keys.SUBJECT_SK)
@@ -48,7 +55,15 @@ def _record(
         )
         add(writes)
         writes.commit("the dispute changed meanwhile; reload and retry")
-    return view(subject.id, principal)
+    return store.Dispute(
+        subject,
+        dispute.evidence if evidence is None else evidence,
+        dispute.offers if offers is None else offers,
+    )
+
+
+def _with_state(offers: list[store.Offer], offer_id: str, state: str) -> list[store.Offer]:
+    return [replace(o, state=state) if o.id == offer_id else o for o in offers]
 
 
 def _thread_id(subject: subjects.Subject) -> str:
@@ -117,7 +132,12 @@ def add_evidence(
     evidence = store.Evidence(
         ids.new_id(), principal.user_id, note, tuple(media_ids), copies, clock.now()
     )
-    return _record(dispute, principal, lambda w: store.evidence_in(w, dispute_id, evidence))
+    return _record(
+        dispute,
+        principal,
+        lambda w: store.evidence_in(w, dispute_id, evidence),
+        evidence=[*dispute.evidence, evidence],
+    )
 
 
 def make_offer(principal: Principal, dispute_id: str, refund: dict[str, Any]) -> store.Dispute:
@@ -140,7 +160,12 @@ def make_offer(principal: Principal, dispute_id: str, refund: dict[str, Any]) ->
             store.close_offer_in(writes, dispute_id, replaced.id, store.REPLACED)
         store.offer_in(writes, dispute_id, offer)
 
-    return _record(dispute, principal, add)
+    offers = (
+        dispute.offers
+        if replaced is None
+        else _with_state(dispute.offers, replaced.id, store.REPLACED)
+    )
+    return _record(dispute, principal, add, offers=[*offers, offer])
 
 
 def accept_offer(principal: Principal, dispute_id: str, offer_id: str) -> store.Dispute:
@@ -153,20 +178,21 @@ def accept_offer(principal: Principal, dispute_id: str, offer_id: str) -> store.
     _require_open(dispute)
     if offer.state != store.OPEN:
         raise ConflictError(f"the offer is {offer.state}", {"offer_state": offer.state})
-    transitions.apply_to(
+    outcome = transitions.apply_to(
         dispute.subject,
         "accept_offer",
         Caller(principal),
         {"offer_id": offer.id, "refund_amount": offer.refund_amount},
         extra=lambda w: store.close_offer_in(w, dispute_id, offer.id, store.ACCEPTED),
     )
-    return view(dispute_id, principal)
+    offers = _with_state(dispute.offers, offer.id, store.ACCEPTED)
+    return store.Dispute(outcome.subject, dispute.evidence, offers)
 
 
 def escalate(principal: Principal, dispute_id: str) -> store.Dispute:
     dispute = as_party(dispute_id, principal)
-    transitions.apply_to(dispute.subject, "escalate", Caller(principal), {})
-    return view(dispute_id, principal)
+    outcome = transitions.apply_to(dispute.subject, "escalate", Caller(principal), {})
+    return store.Dispute(outcome.subject, dispute.evidence, dispute.offers)
 
 
 def decide(
@@ -175,7 +201,7 @@ def decide(
     principal.require_admin()
     dispute = view(dispute_id, principal)
     amount = rules.check_refund(refund, dispute.subject.data["amount_in_dispute"])
-    transitions.apply_to(
+    outcome = transitions.apply_to(
         dispute.subject, "decide", Caller(principal), {"refund_amount": amount, "note": note}
     )
-    return view(dispute_id, principal)
+    return store.Dispute(outcome.subject, dispute.evidence, dispute.offers)

@@ -113,3 +113,18 @@ def test_a_milestone_resolved_by_agreement_is_released_or_refunded(
     assert after[f"escrow:milestone:{milestone['id']}|USD"] == 0
     assert after[f"customer:{deal['customer_id']}:refunds|USD"] == 400
     assert after[f"talent:{deal['talent_id']}:available|USD"] == 540
+
+
+def test_a_replayed_offer_with_its_idempotency_key_is_stored_once(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    _, dispute = disputed_booking(api)
+    body = {"refund_amount": {"amount": 1234, "currency": "IQD"}}
+    path = f"/v1/disputes/{dispute['id']}/offers"
+    headers = {"Idempotency-Key": "offer-once"}
+    first = api.post(path, as_user=TALENT, json_body=body, headers=headers)
+    again = api.post(path, as_user=TALENT, json_body=body, headers=headers)
+    assert first.status == again.status == 201
+    assert first.body == again.body
+    offers = get(api, dispute["id"])["offers"]
+    assert [(o["refund_amount"]["amount"], o["state"]) for o in offers] == [(1234, "open")]

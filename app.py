@@ -11,6 +11,7 @@ from chalicelib.handlers import (
     blocks,
     bookings,
     catalog,
+    disputes,
     job_templates,
     jobs,
     me,
@@ -61,6 +62,7 @@ for blueprint_module in (
     admin_timers,
     notifications,
     reviews,
+    disputes,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 

@@ -17,7 +17,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import conversation_scenarios, notification_scenarios, review_scenarios
+from bench import (
+    conversation_scenarios,
+    dispute_scenarios,
+    notification_scenarios,
+    review_scenarios,
+)
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -574,6 +579,9 @@ SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messag
 SCENARIOS += notification_scenarios.build(Scenario)  # issue 14: the center and the worker
 SCENARIOS += review_scenarios.build(  # issue 15: posting (blind, then both), reading
     Scenario, booking_setup=_booking("delivered"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
+)
+SCENARIOS += dispute_scenarios.build(  # issue 16: evidence, offers, accepting, reading
+    Scenario, booking_setup=_booking("confirmed"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
 )
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})

@@ -128,12 +128,6 @@ TABLE: dict[Trigger, tuple[Rule, ...]] = {
     _t("booking", "auto_complete"): (
         Rule("booking.completed", "booking.completed", ("customer", "talent"), "booking"),
     ),
-    _t("booking", "dispute"): (
-        Rule("dispute.opened", "dispute.opened", ("counterpart",), "booking", True),
-    ),
-    _t("booking", "resolve"): (
-        Rule("dispute.resolved", "dispute.resolved", ("customer", "talent"), "booking", True),
-    ),
     # Proposals and milestones.
     _t("proposal", "create"): (
         Rule("proposal.received", "proposal.received", ("customer",), "proposal"),
@@ -158,12 +152,6 @@ TABLE: dict[Trigger, tuple[Rule, ...]] = {
     ),
     _t("milestone", "auto_approve"): (
         Rule("milestone.released", "milestone.released", ("customer", "talent"), "milestone"),
-    ),
-    _t("milestone", "dispute"): (
-        Rule("dispute.opened", "dispute.opened", ("counterpart",), "milestone", True),
-    ),
-    _t("milestone", "resolve"): (
-        Rule("dispute.resolved", "dispute.resolved", ("customer", "talent"), "milestone", True),
     ),
     # Reminders (process.reminder, armed by the processes' ReminderSpecs).
     _r("request_pending_24h"): (
@@ -196,7 +184,18 @@ TABLE: dict[Trigger, tuple[Rule, ...]] = {
         Rule("payment.refunded", "payment.refunded", ("customer",), "payment", True),
     ),
     ("payout.paid", ""): (Rule("payout.paid", "payout.paid", ("talent",), "payout", True),),
-    # Disputes as their own capability (deadline reminders): a deadline is always emailed.
+    # Disputes (a process of their own): opened, to the other party; resolved however, to
+    # both. The respondent's deadline reminder (timers of the dispute process) is its own
+    # event. Dispute deadlines and outcomes are always emailed.
+    _t("dispute", "create"): (
+        Rule("dispute.opened", "dispute.opened", ("counterpart",), "dispute", True),
+    ),
+    **{
+        _t("dispute", resolution): (
+            Rule("dispute.resolved", "dispute.resolved", ("customer", "talent"), "dispute", True),
+        )
+        for resolution in ("accept_offer", "resolve_by_default", "decide", "resolved_on_subject")
+    },
     ("dispute.response_due", ""): (
         Rule("dispute.response_due", "dispute.response_due", ("counterpart",), "dispute", True),
     ),

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib.domain import disputes
+from chalicelib.domain.dispute_process import DISPUTE_V1
 from chalicelib.domain.process import At, Param, Process, ReminderSpec, TimerSpec, Transition
 
 HOUR = timedelta(hours=1)
@@ -19,7 +21,7 @@ _DISPUTE = (
         "category",
         "string",
         required=True,
-        choices=("quality", "no_show", "late", "not_as_described", "other"),
+        choices=disputes.CATEGORIES,
     ),
 )
 _RESOLVE = (
@@ -27,6 +29,10 @@ _RESOLVE = (
     Param("refund_amount", "integer"),
     Param("note", "string"),
 )
+# How a dispute (process `dispute`) settles its subject: the refund, where the subject ends
+# (`final`, per process) and by what (agreement, default, admin).
+_BY = Param("by", "string", required=True, choices=disputes.BY)
+_SETTLED = (Param("refund_amount", "integer", required=True), _BY)
 
 
 def _t(
@@ -153,7 +159,14 @@ BOOKING_V1 = Process(
             {"system"},
             effects=("release_escrow", "count_completed"),
         ),
-        _t("dispute", {"confirmed", "delivered"}, "disputed", {"customer"}, params=_DISPUTE),
+        _t(
+            "dispute",
+            {"confirmed", "delivered"},
+            "disputed",
+            {"customer"},
+            params=_DISPUTE,
+            effects=("open_dispute",),
+        ),
         _t(
             "resolve",
             {"disputed"},
@@ -161,7 +174,20 @@ BOOKING_V1 = Process(
             {"admin"},
             params=_RESOLVE,
             target_by=("decision", {"release": "completed", "refund": "refunded"}),
-            effects=("settle_dispute",),
+            effects=("settle_dispute", "close_dispute"),
+        ),
+        # Taken by a dispute's resolution, in the dispute's own transaction.
+        _t(
+            "dispute_settled",
+            {"disputed"},
+            "completed",
+            {"system"},
+            params=(
+                *_SETTLED,
+                Param("final", "string", required=True, choices=("completed", "refunded")),
+            ),
+            target_by=("final", {"completed": "completed", "refunded": "refunded"}),
+            effects=("split_escrow",),
         ),
     ),
     timers=(
@@ -246,7 +272,14 @@ MILESTONE_V1 = Process(
             guards=("revisions_remaining",),
             effects=("count_revision",),
         ),
-        _t("dispute", {"funded", "submitted"}, "disputed", {"customer", "talent"}, params=_DISPUTE),
+        _t(
+            "dispute",
+            {"funded", "submitted"},
+            "disputed",
+            {"customer", "talent"},
+            params=_DISPUTE,
+            effects=("open_dispute",),
+        ),
         _t(
             "resolve",
             {"disputed"},
@@ -254,7 +287,19 @@ MILESTONE_V1 = Process(
             {"admin"},
             params=_RESOLVE,
             target_by=("decision", {"release": "released", "refund": "refunded"}),
-            effects=("settle_dispute",),
+            effects=("settle_dispute", "close_dispute"),
+        ),
+        _t(
+            "dispute_settled",
+            {"disputed"},
+            "released",
+            {"system"},
+            params=(
+                *_SETTLED,
+                Param("final", "string", required=True, choices=("released", "refunded")),
+            ),
+            target_by=("final", {"released": "released", "refunded": "refunded"}),
+            effects=("split_escrow",),
         ),
     ),
     # Entering `submitted` again (after a revision) arms a fresh 72 h timer.
@@ -312,7 +357,7 @@ CONTRACT_V1 = Process(
 
 # Every version ever published stays here: subjects keep the version they started with.
 REGISTRY: dict[tuple[str, int], Process] = {
-    (p.name, p.version): p for p in (BOOKING_V1, MILESTONE_V1, PROPOSAL_V1, CONTRACT_V1)
+    (p.name, p.version): p for p in (BOOKING_V1, MILESTONE_V1, PROPOSAL_V1, CONTRACT_V1, DISPUTE_V1)
 }
 CURRENT: dict[str, Process] = {}
 for _process in REGISTRY.values():

@@ -26,7 +26,7 @@ from chalicelib.errors import NotFoundError
 from chalicelib.models import keys, pagination
 from chalicelib.models.base import Item
 
-SUBJECT_TYPES = ("booking", "proposal", "contract", "milestone")
+SUBJECT_TYPES = ("booking", "proposal", "contract", "milestone", "dispute")
 
 
 class SubjectItem(Item, discriminator="subject"):
@@ -256,6 +256,23 @@ def get(subject_type: str, subject_id: str) -> Subject | None:
     except DoesNotExist:
         return None
     return _to_subject(item)
+
+
+def from_item(item: SubjectItem) -> Subject:
+    return _to_subject(item)
+
+
+def get_many(subject_type: str, subject_ids: list[str]) -> dict[str, Subject]:
+    """Several subjects of one type in one BatchGetItem, by id (missing ones left out)."""
+    wanted = [
+        (keys.subject_pk(subject_type, i), keys.SUBJECT_SK) for i in dict.fromkeys(subject_ids)
+    ]
+    if not wanted:
+        return {}
+    return {
+        item.subject_id: _to_subject(item)
+        for item in SubjectItem.batch_get(wanted, consistent_read=True)
+    }
 
 
 def require(subject_type: str, subject_id: str) -> Subject:

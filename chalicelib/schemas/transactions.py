@@ -82,7 +82,7 @@ class ProcessRef(ApiModel):
 
 
 class SubjectRefOut(ApiModel):
-    type: Literal["booking", "proposal", "contract", "milestone"]
+    type: Literal["booking", "proposal", "contract", "milestone", "dispute"]
     id: str
 
 
@@ -111,6 +111,9 @@ class SubjectOut(ApiModel):
     end: str | None = Field(default=None, description="booking, RFC 3339")
     allowed_transitions: list[str] = Field(
         default_factory=list, description="what the caller may do now"
+    )
+    dispute_id: str | None = Field(
+        default=None, description="booking, milestone: its dispute, once disputed"
     )
 
 

@@ -81,6 +81,16 @@ class Change:
     subject_condition: Any = None
     # Requirements effects leave for a hook that writes the same item (one action per item).
     requires: set[str] = field(default_factory=set)
+    # Set by the engine: prepares a system transition of ANOTHER subject into this
+    # transaction's writes and returns its Change (a dispute's resolution settles its
+    # booking or milestone), without effects importing the engine.
+    prepare_other: Callable[[Subject, str, dict[str, Any]], Change] | None = None
+
+    def move_other(self, subject: Subject, name: str, params: dict[str, Any]) -> None:
+        if self.prepare_other is None:
+            raise RuntimeError("only a transition being prepared by the engine moves another")
+        inner = self.prepare_other(subject, name, params)
+        self.follow_ups.extend(inner.follow_ups)
 
     @property
     def params(self) -> dict[str, Any]:

@@ -20,9 +20,11 @@ def load() -> process_registry.Registry:
         except RuntimeError:
             pass
         from chalicelib.domain import processes
-        from chalicelib.usecases import contract_effects, effects
+        from chalicelib.usecases import contract_effects, dispute_effects, effects
 
-        registry = process_registry.Registry([effects.CATALOGUE, contract_effects.CATALOGUE])
+        registry = process_registry.Registry(
+            [effects.CATALOGUE, contract_effects.CATALOGUE, dispute_effects.CATALOGUE]
+        )
         registry.verify(processes.REGISTRY.values())
         process_registry.install(registry)
         return registry

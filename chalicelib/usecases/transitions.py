@@ -141,13 +141,27 @@ def prepare(
     *,
     consumed_timer: str | None = None,
     extra: Callable[[Writes], None] | None = None,
+    writes: Writes | None = None,
 ) -> tuple[Change, Subject, Event]:
+    """The transition's writes, not committed. With `writes`, they join a transaction being
+    built by another transition (a dispute's resolution moves its subject in its own)."""
     known = registry()
     now = clock.now()
     decision, actor = decide(before, name, caller, params)
     media_refs.check_transition_media(decision, caller.user_id)
     _check_guards(known, decision.transition, before, now)
-    change = Change(before, decision, actor, caller, now, dict(before.data), Writes())
+    change = Change(
+        before,
+        decision,
+        actor,
+        caller,
+        now,
+        dict(before.data),
+        Writes() if writes is None else writes,
+    )
+    change.prepare_other = lambda other, other_name, other_params: prepare(
+        other, other_name, SYSTEM, other_params, writes=change.writes
+    )[0]
     _apply_effects(known, change)
     after = before.with_changes(
         state=decision.target,

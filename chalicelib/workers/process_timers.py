@@ -77,8 +77,17 @@ def send_reminder(timer: timers.Timer) -> None:
         "talent_id": subject.talent_id,
         "talent_user_id": subject.talent_user_id,
     }
+    detail_type = transitions.DETAIL_REMINDER
+    if subject.type == "dispute":
+        # The respondent's deadline: its own event, told to the other party than the opener.
+        detail_type = "dispute.response_due"
+        detail.update(
+            dispute_id=subject.id,
+            actor_user_id=subject.data.get("opened_by"),
+            due_at=subject.data.get("response_due_at"),
+        )
     # The notifications worker turns the reminder into notifications and emails.
-    entries = [outbox.event_timer(f"{timer.id}", transitions.DETAIL_REMINDER, detail)]
+    entries = [outbox.event_timer(f"{timer.id}", detail_type, detail)]
     for entry in entries:
         writes.add((entry.pk, entry.sk), "outbox", save(entry))
     writes.commit("reminder already sent")

@@ -243,3 +243,115 @@ def test_public_talent(api: JsonClient, row: Row) -> None:
 @pytest.mark.parametrize("row", HIDDEN_ROWS, ids=[f"{r.method} {r.path}" for r in HIDDEN_ROWS])
 def test_hidden_talent(api: JsonClient, row: Row) -> None:
     _check(api, row, _world(api, hidden=True))
+
+
+# --- Disputes: every endpoint x anonymous, another user, an admin, and each party ---------
+
+DISPUTE_ROLES = ("anonymous", "other", "admin", "talent", "customer")
+
+
+def _dispute_emails() -> dict[str, str | None]:
+    from tests.functional.deals import CUSTOMER, TALENT
+
+    return {
+        "anonymous": None,
+        "other": OTHER,
+        "admin": ADMIN_EMAIL,
+        "talent": TALENT,
+        "customer": CUSTOMER,
+    }
+
+
+def _parties(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "other": 404, "admin": 403, "talent": status, "customer": status}
+
+
+def _readers(status: int = 200) -> dict[str, int]:
+    return {"anonymous": 401, "other": 404, "admin": status, "talent": status, "customer": status}
+
+
+def _admin_only(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "other": 403, "admin": status, "talent": 403, "customer": 403}
+
+
+IQD_1000 = {"amount": 1000, "currency": "IQD"}
+# (row, the stage the dispute is brought to first: opened, offered, escalatable, escalated)
+DISPUTE_ROWS: tuple[tuple[Row, str], ...] = (
+    (Row("GET", "/v1/disputes", {**_readers(), "other": 200}), "opened"),
+    (Row("GET", "/v1/disputes/{dispute}", _readers()), "opened"),
+    (Row("GET", "/v1/disputes/{dispute}/events", _readers()), "opened"),
+    (Row("POST", "/v1/disputes/{dispute}/evidence", _parties(201), {"note": "see"}), "opened"),
+    (
+        Row("POST", "/v1/disputes/{dispute}/offers", _parties(201), {"refund_amount": IQD_1000}),
+        "opened",
+    ),
+    # The talent made the offer: only the customer may accept it.
+    (
+        Row(
+            "POST",
+            "/v1/disputes/{dispute}/offers/{offer}/accept",
+            {**_parties(200), "talent": 403},
+        ),
+        "offered",
+    ),
+    # 72 h after the opening: the first party escalates, the second finds it escalated.
+    (
+        Row("POST", "/v1/disputes/{dispute}/escalate", {**_parties(200), "customer": 409}),
+        "escalatable",
+    ),
+    (Row("GET", "/v1/admin/disputes?state=escalated", _admin_only(200)), "escalated"),
+    (
+        Row(
+            "POST",
+            "/v1/admin/disputes/{dispute}/decide",
+            _admin_only(200),
+            {"refund_amount": IQD_1000, "note": "decided"},
+        ),
+        "escalated",
+    ),
+)
+
+
+def _dispute_world(api: JsonClient, frozen: Any, stage: str) -> dict[str, str]:
+    from datetime import timedelta
+
+    from tests.functional.deals import CUSTOMER, TALENT
+    from tests.functional.disputing import disputed_booking, offer
+
+    _, dispute = disputed_booking(api)
+    world = {"dispute": dispute["id"], "offer": ""}
+    if stage == "opened":
+        return world
+    made = offer(api, dispute["id"], TALENT, 1000).body
+    world["offer"] = made["offers"][0]["id"]
+    if stage in ("escalatable", "escalated"):
+        frozen.set(frozen.now() + timedelta(hours=73))
+    if stage == "escalated":
+        reply = api.post(f"/v1/disputes/{dispute['id']}/escalate", as_user=CUSTOMER)
+        assert reply.status == 200, reply.body
+    return world
+
+
+@pytest.mark.parametrize(
+    ("row", "stage"), DISPUTE_ROWS, ids=[f"{r.method} {r.path}" for r, _ in DISPUTE_ROWS]
+)
+def test_dispute_endpoints(api: JsonClient, frozen_clock: Any, row: Row, stage: str) -> None:
+    world = _dispute_world(api, frozen_clock, stage)
+    path = row.path.format(**world)
+    emails = _dispute_emails()
+
+    def observe() -> Any:
+        seen = api.get(f"/v1/disputes/{world['dispute']}", as_user=ADMIN_EMAIL).body
+        return {k: seen[k] for k in ("state", "version", "evidence", "offers", "outcome")}
+
+    for role in DISPUTE_ROLES:
+        before = observe()
+        reply = api.request(row.method, path, json_body=row.body, as_user=emails[role])
+        assert reply.status == row.expected[role], (row.method, path, role, reply.body)
+        if reply.status >= 400:
+            assert reply.error_code and observe() == before, (row.method, path, role)
+        elif row.method == "GET" and not path.endswith("/events") and "items" in reply.body:
+            # "Mine" holds it for the parties only; the admin list for the admin.
+            ids = [d["id"] for d in reply.body["items"]]
+            listed = role in ("talent", "customer") or path.startswith("/v1/admin")
+            assert (world["dispute"] in ids) == listed, (path, role, ids)

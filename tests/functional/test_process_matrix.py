@@ -49,7 +49,11 @@ from tests.support import JsonClient
 
 PROCESSES: tuple[Process, ...] = tuple(processes.CURRENT.values())
 EMAILS: dict[Actor, str] = {"customer": CUSTOMER, "talent": TALENT, "admin": ADMIN}
-KIND_OF = {subject_type: kind for kind, subject_type in COLLECTIONS.items()}
+# Disputes have no generic transitions endpoint (their moves are their own routes, which
+# check sides and offers): the matrix takes their transitions in process, as each user.
+KIND_OF = {subject_type: kind for kind, subject_type in COLLECTIONS.items()} | {
+    "dispute": "disputes"
+}
 STRANGER_ACTOR = "stranger"
 REFUSALS: dict[int, type[DomainError]] = {
     403: ForbiddenError,
@@ -271,11 +275,41 @@ class Milestones(Proposals):
         return list(_stored("contract", contract_id).data["milestone_ids"][:count])
 
 
+class Disputes(Bookings):
+    """Disputes of confirmed bookings, opened by the customer. Users act in process (no
+    generic endpoint), each as the principal their token would give."""
+
+    subject_type = "dispute"
+    in_process = True
+
+    def fresh(self, count: int) -> list[str]:
+        from chalicelib.usecases import bookings
+
+        made = []
+        for booking_id in super().fresh(count):
+            assert take(self.api, "bookings", booking_id, "accept", TALENT).status == 200
+            bookings.confirm_payment(booking_id, f"pay-{booking_id}", provider="fib")
+            reply = take(
+                self.api, "bookings", booking_id, "dispute", CUSTOMER, reason="x", category="late"
+            )
+            assert reply.status == 200, reply.body
+            made.append(str(reply.body["dispute_id"]))
+        return made
+
+    def principal(self, email: str) -> Any:
+        from chalicelib.auth.principal import Principal, roles_for
+        from chalicelib.models import user as users
+
+        found = users.get_by_id(self.api.get("/v1/me", as_user=email).body["id"])
+        return Principal(found, roles_for(found))
+
+
 WORLDS: dict[str, type[World]] = {
     "booking": Bookings,
     "proposal": Proposals,
     "contract": Contracts,
     "milestone": Milestones,
+    "dispute": Disputes,
 }
 
 
@@ -304,12 +338,21 @@ def _settle_every_milestone(world: World, subject_id: str) -> None:
             assert reply.status == 200, reply.body
 
 
+def _pass_the_escalation_time(world: World, subject_id: str) -> None:
+    """A dispute may be escalated 72 h after its opening: the clock moves past it."""
+    opened = _stored(world.subject_type, subject_id).start_at
+    later = opened + timedelta(hours=72, minutes=5)
+    if clock.now() < later:
+        world.clock.set(later)
+
+
 def _holds_on_fresh_subjects(world: World, subject_id: str) -> None:
     """Nothing to do: the guard holds on a subject fresh from `World.fresh`."""
 
 
 GUARD_SETUPS: dict[str, Callable[[World, str], None]] = {
     "started": _pass_the_start,
+    "escalation_open": _pass_the_escalation_time,
     "all_milestones_settled": _settle_every_milestone,
     # The default service takes a 30% deposit: after payment, the balance is unpaid.
     "balance_unpaid": _holds_on_fresh_subjects,
@@ -338,6 +381,8 @@ class Result:
 
 def attempt(world: World, subject_id: str, name: str, actor: str, params: dict[str, Any]) -> Result:
     """A user over HTTP; the system in process (no user may act as the system)."""
+    if isinstance(world, Disputes) and actor != "system":
+        return _attempt_in_process(world, subject_id, name, actor, params)
     if actor == "system":
         try:
             outcome = system(world.subject_type, subject_id, name, **params)
@@ -349,6 +394,21 @@ def attempt(world: World, subject_id: str, name: str, actor: str, params: dict[s
     if reply.status != 200:
         return Result(reply.status, body=reply.body)
     return Result(200, reply.body["state"], reply.body["version"], body=reply.body)
+
+
+def _attempt_in_process(
+    world: Disputes, subject_id: str, name: str, actor: str, params: dict[str, Any]
+) -> Result:
+    from chalicelib.usecases import transitions
+
+    email = STRANGER if actor == STRANGER_ACTOR else EMAILS[actor]  # type: ignore[index]
+    caller = transitions.Caller(world.principal(email))
+    try:
+        outcome = transitions.apply(world.subject_type, subject_id, name, caller, params)
+    except DomainError as error:
+        body = {"error": {"code": error.code, "details": error.details}}
+        return Result(error.status, error=error, body=body)
+    return Result(200, outcome.subject.state, outcome.subject.version)
 
 
 def _guard_holds(name: str, subject_id: str, world: World) -> bool | None:

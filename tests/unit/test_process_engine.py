@@ -44,6 +44,7 @@ BOOKING_TABLE = {
     ("confirmed", "dispute", "customer"): "disputed",
     ("delivered", "dispute", "customer"): "disputed",
     ("disputed", "resolve", "admin"): "completed",
+    ("disputed", "dispute_settled", "system"): "refunded",
     # From API.md's prose: a day confirmed for another booking first ("slot_taken"), and the
     # balance after a deposit, which keeps the booking confirmed.
     ("accepted", "slot_taken", "system"): "cancelled",
@@ -62,6 +63,7 @@ MILESTONE_TABLE = {
     ("submitted", "dispute", "customer"): "disputed",
     ("submitted", "dispute", "talent"): "disputed",
     ("disputed", "resolve", "admin"): "released",
+    ("disputed", "dispute_settled", "system"): "refunded",
 }
 # The parameters each transition needs to succeed.
 VALID_PARAMS = {
@@ -69,6 +71,7 @@ VALID_PARAMS = {
     "cancel": {"reason": "plans changed"},
     "dispute": {"reason": "did not show up", "category": "no_show"},
     "resolve": {"decision": "release"},
+    "dispute_settled": {"refund_amount": 100, "by": "agreement", "final": "refunded"},
     "submit": {"note": "done"},
     "request_revision": {"feedback": "please fix the header"},
 }
@@ -203,7 +206,7 @@ def test_definitions_that_cannot_work_are_refused() -> None:
 
 def test_every_process_is_published_as_data() -> None:
     published = {p.name: p.to_json() for p in processes.CURRENT.values()}
-    assert set(published) == {"booking", "milestone", "proposal", "contract"}
+    assert set(published) == {"booking", "milestone", "proposal", "contract", "dispute"}
     booking = published["booking"]
     assert booking["version"] == 1 and booking["initial"] == "requested"
     resolve = next(t for t in booking["transitions"] if t["name"] == "resolve")

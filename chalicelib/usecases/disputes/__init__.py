@@ -1,0 +1,1 @@
+"""Disputes: reading them, evidence, offers, escalation and the admin decision."""

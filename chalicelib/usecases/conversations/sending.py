@@ -15,7 +15,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import contact_masking
 from chalicelib.domain import conversations as rules
 from chalicelib.errors import RateLimitedError, ValidationError
-from chalicelib.models import blocks, keys, outbox, timers
+from chalicelib.models import blocks, keys, timers
 from chalicelib.models import conversation_limits as limits
 from chalicelib.models.media import VERIFIED, MediaItem
 from chalicelib.models.threads import Message, Thread, ThreadItem, fetch, to_thread
@@ -141,7 +141,7 @@ def guard_in(
     if opening and new_account:
         limit = get_settings().new_threads_per_day
         limits.count_new_thread_in(writes, sender, message.created_at, limit)
-    published = outbox.event_timer(
+    published = events.outbox_entry(
         message.id, events.MESSAGE_CREATED, events.message_created(message)
     )
     writes.add((published.pk, published.sk), "outbox", save(published))
@@ -159,7 +159,7 @@ def commit(writes: Writes, message: Message, published: timers.TimerItem) -> Non
             # A send of the same body moved the window since it was read: read and try again.
             raise TransactionConflictError("the same body was sent meanwhile; retry", []) from None
         raise
-    events.publish_now(published)
+    events.announce(published)
 
 
 def _rate_limit(conflict: TransactionConflictError, now: datetime) -> RateLimitedError | None:

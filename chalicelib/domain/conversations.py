@@ -66,3 +66,25 @@ def same_body_verdict(
     # The oldest sends must leave the window until only MAX - 1 remain.
     retry_at = times[len(times) - SAME_BODY_MAX_RECIPIENTS] + SAME_BODY_WINDOW
     return SameBodyVerdict(False, kept, retry_at)
+
+
+# The facts contact masking and the new-account rule depend on, as subject states: money
+# went into escrow between the two (a confirmed booking, a funded milestone, and every
+# state after those), or the subject completed.
+PAID_STATES = {
+    "booking": frozenset({"confirmed", "delivered", "completed", "disputed", "refunded"}),
+    "milestone": frozenset({"funded", "submitted", "released", "disputed", "refunded"}),
+}
+COMPLETED_STATES = {"booking": frozenset({"completed"}), "contract": frozenset({"completed"})}
+
+
+def relation_facts(subject_type: str, state: str, data: Mapping[str, object]) -> tuple[bool, bool]:
+    """(paid, completed) of a subject as it stands: what the conversations worker would have
+    recorded from its transitions. A subject that remembers a payment was paid even if it
+    was cancelled afterwards."""
+    paid_states = PAID_STATES.get(subject_type)
+    paid = paid_states is not None and (
+        state in paid_states or bool(data.get("payments") or data.get("paid"))
+    )
+    completed = state in COMPLETED_STATES.get(subject_type, frozenset())
+    return paid, completed

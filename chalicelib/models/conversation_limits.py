@@ -136,18 +136,20 @@ def standing_key(user_id: str) -> tuple[str, str]:
     return keys.user_standing_pk(user_id), keys.ESTABLISHED_SK
 
 
-def _mark(key: tuple[str, str], reason: str) -> None:
+def _mark(key: tuple[str, str], reason: str) -> bool:
+    """True when this call wrote the marker."""
     item = MarkerItem(key[0], key[1], reason=reason, at=clock.now())
     try:
         with conflict_on_condition_failure("already marked"):
             item.save(condition=MarkerItem.pk.does_not_exist())
     except ConflictError:
-        return  # the first reason stands; a redelivered event changes nothing
+        return False  # the first reason stands; a redelivered event changes nothing
+    return True
 
 
-def mark_paid(user_a: str, user_b: str, reason: str) -> None:
-    _mark(pair_key(user_a, user_b), reason)
+def mark_paid(user_a: str, user_b: str, reason: str) -> bool:
+    return _mark(pair_key(user_a, user_b), reason)
 
 
-def mark_established(user_id: str, reason: str) -> None:
-    _mark(standing_key(user_id), reason)
+def mark_established(user_id: str, reason: str) -> bool:
+    return _mark(standing_key(user_id), reason)

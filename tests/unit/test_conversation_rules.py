@@ -50,3 +50,21 @@ def test_the_same_body_window_is_a_sliding_hour() -> None:
     gone = same_body_verdict(recent, "c", past_a)
     assert gone.allowed and gone.recent == {"b": recent["b"], "c": past_a}
     assert same_body_verdict({}, "a", at).recent == {"a": at}
+
+
+def test_relation_facts_follow_the_states_the_worker_records() -> None:
+    from chalicelib.domain.conversations import relation_facts
+
+    assert relation_facts("booking", "requested", {}) == (False, False)
+    assert relation_facts("booking", "confirmed", {}) == (True, False)
+    assert relation_facts("booking", "completed", {}) == (True, True)
+    # Cancelled after it was paid: it remembers the payment, so the two had paid.
+    assert relation_facts("booking", "cancelled", {"payments": [{"payment_id": "p"}]}) == (
+        True,
+        False,
+    )
+    assert relation_facts("booking", "cancelled", {}) == (False, False)
+    assert relation_facts("milestone", "funded", {}) == (True, False)
+    assert relation_facts("milestone", "funding_required", {}) == (False, False)
+    assert relation_facts("contract", "completed", {}) == (False, True)
+    assert relation_facts("proposal", "accepted", {}) == (False, False)

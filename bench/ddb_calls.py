@@ -43,6 +43,7 @@ Setup = Callable[[JsonClient], None]
 # What a transition scenario must cost besides authentication (see _transition_problems).
 TRANSITION = "transition"  # one TransactWriteItems and at most one read: the subject's GetItem
 DRY_RUN = "dry_run"  # at most one read (the subject's GetItem), no write at all
+SEND = conversation_scenarios.SEND  # a message send: one TransactWriteItems, at most 2 reads
 
 
 @dataclass
@@ -53,7 +54,7 @@ class Scenario:
     # The most requests this endpoint may make, besides the rate limiter's one UpdateItem
     # on writes and provider-touching reads (counted in the total, checked apart).
     budget: int | None = None
-    check: str | None = None  # TRANSITION or DRY_RUN: checked besides the budget
+    check: str | None = None  # TRANSITION, DRY_RUN or SEND: checked besides the budget
     status: int | None = None  # the answer the scenario must get (else its count means nothing)
     # Why requests after the transition's own transaction are expected (printed, not failed).
     follow_up: str | None = None
@@ -629,6 +630,24 @@ def _breakdown(calls: list[Call]) -> str:
     return " + ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "0"
 
 
+def _send_problems(log: list[Call]) -> list[str]:
+    """A message send (issue 13): exactly one TransactWriteItems and at most two reads
+    besides authentication and the limiter, and no request after the transaction."""
+    auth, own, follow_ups = _split(log)
+    problems = []
+    if len(auth) > 1:
+        problems.append(f"authentication made {_breakdown(auth)} (one identity read expected)")
+    reads = [call for call in own if call.operation in READS]
+    writes = [call for call in own if call.operation not in READS]
+    if len(reads) > 2:
+        problems.append(f"{len(reads)} reads besides authentication (at most 2)")
+    if [call.operation for call in writes] != ["TransactWriteItems"]:
+        problems.append(f"writes {_breakdown(writes)} (exactly 1 TransactWriteItems expected)")
+    if follow_ups:
+        problems.append(f"requests after the transaction: {_breakdown(follow_ups)}")
+    return problems
+
+
 def _transition_problems(scenario: Scenario, log: list[Call]) -> list[str]:
     auth, own, follow_ups = _split(log)
     problems = []
@@ -709,9 +728,12 @@ def main() -> int:
             over_budget += [f"{scenario.name}: {p}" for p in _limiter_problems(log)]
             if scenario.check is not None:
                 print(_checked_line(scenario, log))
-                failed_checks += [
-                    f"{scenario.name}: {p}" for p in _transition_problems(scenario, log)
-                ]
+                problems = (
+                    _send_problems(log)
+                    if scenario.check == SEND
+                    else _transition_problems(scenario, log)
+                )
+                failed_checks += [f"{scenario.name}: {p}" for p in problems]
             if scenario.follow_up:
                 notes.append(f"{scenario.name}: {scenario.follow_up}")
             if scenario.status is not None and reply.status != scenario.status:
@@ -727,7 +749,7 @@ def main() -> int:
     for line in over_budget:
         print(f"OVER BUDGET: {line}")
     for line in failed_checks:
-        print(f"NOT ONE TRANSACTION + AT MOST ONE READ: {line}")
+        print(f"NOT ONE TRANSACTION + ITS FEW READS: {line}")
     for line in wrong_status:
         print(f"UNEXPECTED ANSWER (the count measures something else): {line}")
     if _frozen:

@@ -6,8 +6,10 @@ under a limit:
 
 - `SPAM#<user>/THREADS#<day>`: threads a new account opened that UTC day (`ADD n 1` while
   `n < limit`);
-- `SPAM#<user>/BODY#<hash>#<hour>`: the set of recipients of one normalised body within a
-  clock hour (`ADD recipients :r` while the set is smaller than 2 or already holds `:r`).
+- `SPAM#<user>/BODY#<hash>`: the recent recipients of one normalised body, each with the
+  time it was last sent to them (a sliding hour: `domain.conversations.same_body_verdict`).
+  Read in the send's BatchGetItem, written back in its transaction on the condition that
+  its `version` is still the one read (a racing send with the same body retries).
 
 Markers the conversation worker writes from domain events (EventBridge -> SQS), read with
 the thread in one BatchGetItem:
@@ -19,34 +21,64 @@ the thread in one BatchGetItem:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from pynamodb.attributes import (
+    MapAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.expressions.condition import size
 
 from chalicelib import clock
+from chalicelib.domain.conversations import SAME_BODY_WINDOW
 from chalicelib.errors import ConflictError
 from chalicelib.models import keys
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
-from chalicelib.models.writes import Writes
+from chalicelib.models.writes import Writes, save
 
 NEW_THREADS_LABEL = "spam.new_threads"
 SAME_BODY_LABEL = "spam.same_body"
-SAME_BODY_MAX_RECIPIENTS = 2  # the third different person within the window is refused
-SAME_BODY_WINDOW = timedelta(hours=1)
+
+
+def body_window_key(user_id: str, body_hash: str) -> tuple[str, str]:
+    return keys.spam_pk(user_id), f"BODY#{body_hash}"
 
 
 class CounterItem(Item, discriminator="spam_counter"):
     n = NumberAttribute(null=True)
+    # Only on the hourly body counters written before the sliding window; they expire.
     recipients = UnicodeSetAttribute(null=True)
     expires_at = TTLAttribute(null=True)
+
+
+class BodyWindowItem(Item, discriminator="spam_body_window"):
+    # recipient user id -> RFC 3339 time of the last send of this body to them
+    recent = MapAttribute[str, Any](default=dict)
+    version = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
+@dataclass(frozen=True)
+class BodyWindow:
+    """One sender's recent recipients of one body, as read (`version` 0: none yet)."""
+
+    key: tuple[str, str]
+    recent: dict[str, datetime]
+    version: int
+
+
+def to_body_window(key: tuple[str, str], item: object) -> BodyWindow:
+    if not isinstance(item, BodyWindowItem):
+        return BodyWindow(key, {}, 0)
+    raw = item.recent.as_dict() if isinstance(item.recent, MapAttribute) else dict(item.recent)
+    recent = {who: clock.parse_rfc3339(at) for who, at in raw.items()}
+    return BodyWindow(key, recent, int(item.version))
 
 
 class MarkerItem(Item, discriminator="conversation_marker"):
@@ -56,10 +88,6 @@ class MarkerItem(Item, discriminator="conversation_marker"):
 
 def day_start(now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def hour_start(now: datetime) -> datetime:
-    return now.replace(minute=0, second=0, microsecond=0)
 
 
 def count_new_thread_in(writes: Writes, user_id: str, now: datetime, limit: int) -> None:
@@ -81,27 +109,23 @@ def count_new_thread_in(writes: Writes, user_id: str, now: datetime, limit: int)
     )
 
 
-def count_body_in(
-    writes: Writes, user_id: str, body_hash: str, recipient_id: str, now: datetime
+def save_body_window_in(
+    writes: Writes, window: BodyWindow, recent: dict[str, datetime], now: datetime
 ) -> None:
-    start = hour_start(now)
-    item = CounterItem(keys.spam_pk(user_id), keys.spam_body_sk(body_hash, clock.to_rfc3339(start)))
-    expires = start + 2 * SAME_BODY_WINDOW
-    writes.add(
-        (item.pk, item.sk),
-        SAME_BODY_LABEL,
-        lambda t: t.update(
-            item,
-            actions=[
-                CounterItem.kind.set(CounterItem),
-                CounterItem.recipients.add({recipient_id}),
-                CounterItem.expires_at.set(expires),
-            ],
-            condition=CounterItem.recipients.does_not_exist()
-            | (size(CounterItem.recipients) < SAME_BODY_MAX_RECIPIENTS)
-            | CounterItem.recipients.contains(recipient_id),
-        ),
+    """Writes the window back, on the condition nobody else did since it was read."""
+    item = BodyWindowItem(
+        window.key[0],
+        window.key[1],
+        recent={who: clock.to_rfc3339_precise(at) for who, at in recent.items()},
+        version=window.version + 1,
+        expires_at=now + SAME_BODY_WINDOW,  # every entry has left the window by then
     )
+    condition = (
+        BodyWindowItem.version == window.version
+        if window.version
+        else BodyWindowItem.pk.does_not_exist()
+    )
+    writes.add(window.key, SAME_BODY_LABEL, save(item, condition))
 
 
 def pair_key(user_a: str, user_b: str) -> tuple[str, str]:
@@ -112,18 +136,20 @@ def standing_key(user_id: str) -> tuple[str, str]:
     return keys.user_standing_pk(user_id), keys.ESTABLISHED_SK
 
 
-def _mark(key: tuple[str, str], reason: str) -> None:
+def _mark(key: tuple[str, str], reason: str) -> bool:
+    """True when this call wrote the marker."""
     item = MarkerItem(key[0], key[1], reason=reason, at=clock.now())
     try:
         with conflict_on_condition_failure("already marked"):
             item.save(condition=MarkerItem.pk.does_not_exist())
     except ConflictError:
-        return  # the first reason stands; a redelivered event changes nothing
+        return False  # the first reason stands; a redelivered event changes nothing
+    return True
 
 
-def mark_paid(user_a: str, user_b: str, reason: str) -> None:
-    _mark(pair_key(user_a, user_b), reason)
+def mark_paid(user_a: str, user_b: str, reason: str) -> bool:
+    return _mark(pair_key(user_a, user_b), reason)
 
 
-def mark_established(user_id: str, reason: str) -> None:
-    _mark(standing_key(user_id), reason)
+def mark_established(user_id: str, reason: str) -> bool:
+    return _mark(standing_key(user_id), reason)

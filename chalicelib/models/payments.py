@@ -212,12 +212,12 @@ def move_in(
 
 # A payment's final states that concern the payer, as domain events (the notifications
 # worker tells them): the provider's failed, cancelled and expired are all "it did not go
-# through". A partial refund is not here: its amount is the refund's, unknown to the payment.
+# through". Refunds are not here: each refund, full or partial, announces
+# `payment.refunded` with its own amount when the money goes back (usecases/refunds.py).
 ANNOUNCED = {
     "failed": "payment.failed",
     "cancelled": "payment.failed",
     "expired": "payment.failed",
-    "refunded": "payment.refunded",
 }
 
 

@@ -1,18 +1,19 @@
 """Sending the refunds customers are owed: through the provider where it can refund (in
 full, or in part where it allows), otherwise by an admin, who marks them settled. Either
 way the ledger moves `customer:<id>:refunds -> provider:<name>` once, in the transaction
-that records the refund done."""
+that records the refund done, and the same transaction announces `payment.refunded` with
+the refund's own amount (full or partial) for the notifications worker to tell the payer."""
 
 from __future__ import annotations
 
 from chalicelib import clock
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, timers
+from chalicelib.models import keys, outbox, timers
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payments as payment_store
 from chalicelib.models import refunds as store
-from chalicelib.models.writes import Writes, delete
+from chalicelib.models.writes import Writes, delete, save
 from chalicelib.payments import registry
 from chalicelib.payments.base import PaymentError
 
@@ -119,7 +120,7 @@ def _finish(
     # tells how what arrived went back.
     shows_refund = payment is not None and payment.state != "failed"
     if to_state in ("refunded", "refund_pending"):
-        _post_sent(writes, refund)
+        _post_sent(writes, refund, payment)
         if payment is not None and shows_refund:
             payment_store.move_in(writes, payment, _refunded_state(refund, payment))
     elif to_state == "manual_pending" and payment is not None and shows_refund:
@@ -132,13 +133,40 @@ def _refunded_state(refund: store.Refund, payment: payment_store.Payment) -> str
     return "refunded" if refund.amount >= _held(payment) else "partially_refunded"
 
 
-def _post_sent(writes: Writes, refund: store.Refund) -> None:
+def _post_sent(writes: Writes, refund: store.Refund, payment: payment_store.Payment | None) -> None:
     ledger_store.post_in(
         writes,
         books.refund_sent(
             f"{refund.id}-sent", refund.customer_id, refund.provider, refund.amount, refund.currency
         ),
     )
+    _announce_in(writes, refund, payment)
+
+
+REFUNDED_EVENT = "payment.refunded"
+
+
+def _announce_in(
+    writes: Writes, refund: store.Refund, payment: payment_store.Payment | None
+) -> None:
+    """One event per refund (its id names it, so a retried transaction announces once),
+    with the amount that went back; the notification links to the payment."""
+    if refund.payment_id is None:
+        return  # nothing to link to (no refund is owed without a payment today)
+    event_id = f"{REFUNDED_EVENT}-{refund.id}"
+    detail = {
+        "event_id": event_id,
+        "refund_id": refund.id,
+        "payment_id": refund.payment_id,
+        "customer_id": refund.customer_id,
+        "talent_id": payment.talent_id if payment else None,
+        "subject": ({"type": payment.subject_type, "id": payment.subject_id} if payment else None),
+        "amount": {"amount": refund.amount, "currency": refund.currency},
+        "partial": payment is not None and refund.amount < _held(payment),
+        "at": clock.to_rfc3339(clock.now()),
+    }
+    entry = outbox.event_timer(event_id, REFUNDED_EVENT, detail)
+    writes.add((entry.pk, entry.sk), "outbox", save(entry))
 
 
 def settle_manually(refund_id: str) -> store.Refund:
@@ -150,8 +178,8 @@ def settle_manually(refund_id: str) -> store.Refund:
         raise ConflictError(f"a refund that is {refund.state} is not waiting for an admin")
     writes = Writes()
     store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
-    _post_sent(writes, refund)
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
+    _post_sent(writes, refund, payment)
     if payment is not None and payment.state == "refund_pending":  # never a failed one
         payment_store.move_in(writes, payment, _refunded_state(refund, payment))
     writes.commit("the refund moved meanwhile")

@@ -1,5 +1,6 @@
 """The conversations worker: domain events (EventBridge -> SQS) become real-time frames to
-the recipient's open connections, and payments or completions become the facts messages
+the recipient's open connections (then their outbox entries, which the sending request
+left, are forgotten), and payments or completions become the facts messages
 depend on (a paid relation stops contact masking; a completion ends the new-account limit)."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.models import conversation_limits as limits
+from chalicelib.models import outbox
 from chalicelib.workers import realtime
 from chalicelib.workers.queues import conversations
 
@@ -29,6 +31,7 @@ def push_message(message: dict[str, Any]) -> None:
         detail["recipient_id"],
         {"type": "message.created", "thread_id": detail["thread_id"], "message": detail["message"]},
     )
+    outbox.forget(detail["event_id"])  # it arrived: the sweep need not publish it again
 
 
 @conversations.register("thread.read")
@@ -43,6 +46,7 @@ def push_read(message: dict[str, Any]) -> None:
             "up_to": detail["up_to"],
         },
     )
+    outbox.forget(detail["event_id"])
 
 
 @conversations.register("process.transition")

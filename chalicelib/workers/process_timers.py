@@ -97,7 +97,15 @@ def send_reminder(timer: timers.Timer) -> None:
 def publish_event(timer: timers.Timer) -> None:
     """At least once: a crash after publishing and before the delete publishes again, with
     the same event id in the detail for consumers to deduplicate."""
-    payload = timer.payload
+    put_event(timer.payload)
+    with conflict_on_condition_failure("already published"):
+        timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete(
+            condition=timers.TimerItem.pk.exists()
+        )
+
+
+def put_event(payload: dict[str, Any]) -> None:
+    """One outbox entry's event onto the bus (its outbox entry is left as it is)."""
     response = clients.client("events").put_events(
         Entries=[
             {
@@ -110,7 +118,3 @@ def publish_event(timer: timers.Timer) -> None:
     )
     if response.get("FailedEntryCount"):
         raise RuntimeError(f"EventBridge refused the event: {json.dumps(response['Entries'])}")
-    with conflict_on_condition_failure("already published"):
-        timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete(
-            condition=timers.TimerItem.pk.exists()
-        )

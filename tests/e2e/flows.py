@@ -71,8 +71,11 @@ def create_talent_with_service(
     price: int = 300000,
     policy: str = "moderate",
     category: str = "music.dj",
+    deposit_percent: int = 0,
+    display_name: str | None = None,
 ) -> Talent:
-    """A fresh talent with one fixed-price, one-hour service without deposit."""
+    """A fresh talent with one fixed-price, one-hour service (without deposit unless
+    `deposit_percent` says)."""
     address = email("talent")
     token = stack.token(address)
     talent = ok(
@@ -81,7 +84,7 @@ def create_talent_with_service(
             "/v1/talent",
             token,
             json={
-                "display_name": f"E2E Talent {uuid.uuid4().hex[:6]}",
+                "display_name": display_name or f"E2E Talent {uuid.uuid4().hex[:6]}",
                 "categories": [category],
                 "location": {"city": "Basra", "country": "IQ", "lat": 30.5, "lng": 47.8},
                 "timezone": "Asia/Baghdad",
@@ -99,7 +102,7 @@ def create_talent_with_service(
                 "category": category,
                 "pricing": {"type": "fixed", "price": {"amount": price, "currency": currency}},
                 "duration_minutes": 60,
-                "deposit_percent": 0,
+                "deposit_percent": deposit_percent,
                 "cancellation_policy": policy,
             },
         ),
@@ -163,13 +166,22 @@ def pay(
 
 
 def confirmed_booking(
-    stack: RunningStack, provider: str, *, policy: str = "moderate", days_ahead: float = 5
+    stack: RunningStack,
+    provider: str,
+    *,
+    policy: str = "moderate",
+    days_ahead: float = 5,
+    display_name: str | None = None,
 ) -> tuple[Talent, str, dict[str, Any], dict[str, Any]]:
     """A booking accepted by a fresh talent and paid by a fresh customer: (talent, customer
     token, booking, payment)."""
     currency = CURRENCY[provider]
     talent = create_talent_with_service(
-        stack, currency=currency, price=25000 if currency == "USD" else 300000, policy=policy
+        stack,
+        currency=currency,
+        price=25000 if currency == "USD" else 300000,
+        policy=policy,
+        display_name=display_name,
     )
     customer = stack.token(email("customer"))
     booking = book(stack, customer, talent.service_id, days_ahead=days_ahead)

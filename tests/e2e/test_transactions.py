@@ -8,44 +8,26 @@ on this stack, so every time here is relative to the platform's current time."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 import requests
 
+from tests.e2e.flows import (
+    HOUR,
+    advance,
+    book,
+    create_talent_with_service,
+    email,
+    instant,
+    now,
+    ok,
+    tick,
+)
 from tests.e2e.harness import RunningStack, assert_envelope
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-
-HOUR = 3600
-
-
-def _instant(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-def _rfc3339(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _now(devstack: RunningStack) -> datetime:
-    response = devstack.sandbox("GET", "/dev/clock")
-    assert response.status_code == 200, response.text
-    return _instant(response.json()["now"])
-
-
-def _advance(devstack: RunningStack, seconds: float) -> None:
-    response = devstack.sandbox("POST", "/dev/clock", json={"advance_seconds": seconds})
-    assert response.status_code == 200, response.text
-
-
-def _tick(devstack: RunningStack) -> dict[str, Any]:
-    response = devstack.sandbox("POST", "/dev/tick")
-    assert response.status_code == 200, response.text
-    sweep: dict[str, Any] = response.json()["results"]["timers_sweep"]
-    assert "error" not in sweep and sweep["failed"] == 0, sweep
-    return sweep
 
 
 def _fire(
@@ -64,84 +46,30 @@ def _fire(
     )
 
 
-def _ok(response: requests.Response, status: int = 200) -> dict[str, Any]:
-    assert response.status_code == status, (response.request.url, response.text)
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def _email() -> str:
-    return f"tx-{uuid.uuid4().hex[:12]}@example.com"
-
-
 def _talent_with_service(devstack: RunningStack) -> tuple[str, str, str]:
-    """A fresh talent with one fixed-price, 1-hour service without deposit: (email, token,
-    service id)."""
-    email = _email()
-    token = devstack.token(email)
-    talent = _ok(
-        devstack.api(
-            "POST",
-            "/v1/talent",
-            token,
-            json={
-                "display_name": f"E2E Oud Player {uuid.uuid4().hex[:6]}",
-                "categories": ["music.oud"],
-                "location": {"city": "Erbil", "country": "IQ", "lat": 36.19, "lng": 44.01},
-                "timezone": "Asia/Baghdad",
-            },
-        ),
-        201,
-    )
-    service = _ok(
-        devstack.api(
-            "POST",
-            f"/v1/talent/{talent['id']}/services",
-            token,
-            json={
-                "title": "Oud set, one hour",
-                "category": "music.oud",
-                "pricing": {"type": "fixed", "price": {"amount": 200000, "currency": "IQD"}},
-                "duration_minutes": 60,
-                "deposit_percent": 0,
-            },
-        ),
-        201,
-    )
-    return email, token, str(service["id"])
+    """A fresh talent with one fixed-price (200,000 IQD), 1-hour service without deposit:
+    (email, token, service id)."""
+    made = create_talent_with_service(devstack, price=200000, category="music.oud")
+    return made.email, made.token, made.service_id
 
 
-def _book(
-    devstack: RunningStack, customer: str, service_id: str, days_ahead: int = 3
-) -> dict[str, Any]:
-    start = (_now(devstack) + timedelta(days=days_ahead)).replace(minute=0, second=0)
-    booking = _ok(
-        devstack.api(
-            "POST",
-            "/v1/bookings",
-            customer,
-            json={"service_id": service_id, "start": _rfc3339(start)},
-        ),
-        201,
-    )
-    assert booking["state"] == "requested"
-    return booking
+DAYS_AHEAD = 3  # every booking here starts this many days after the platform's now
 
 
 def _state(devstack: RunningStack, token: str, kind: str, subject_id: str) -> str:
-    return str(_ok(devstack.api("GET", f"/v1/{kind}/{subject_id}", token))["state"])
+    return str(ok(devstack.api("GET", f"/v1/{kind}/{subject_id}", token))["state"])
 
 
 def test_an_unanswered_booking_request_expires(devstack: RunningStack) -> None:
     _, talent, service_id = _talent_with_service(devstack)
-    customer = devstack.token(_email())
-    booking = _book(devstack, customer, service_id)
+    customer = devstack.token(email("tx"))
+    booking = book(devstack, customer, service_id, days_ahead=DAYS_AHEAD)
 
-    _advance(devstack, 49 * HOUR)
-    _tick(devstack)
+    advance(devstack, 49 * HOUR)
+    tick(devstack)
 
     assert _state(devstack, customer, "bookings", booking["id"]) == "expired"
-    events = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", talent))["items"]
+    events = ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", talent))["items"]
     assert (events[-1]["transition"], events[-1]["actor"]) == ("expire", "system")
 
 
@@ -149,25 +77,25 @@ def test_a_paid_booking_is_delivered_at_its_end_and_completes_72h_later(
     devstack: RunningStack,
 ) -> None:
     _, talent, service_id = _talent_with_service(devstack)
-    customer = devstack.token(_email())
-    booking = _book(devstack, customer, service_id)
-    _ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
+    customer = devstack.token(email("tx"))
+    booking = book(devstack, customer, service_id, days_ahead=DAYS_AHEAD)
+    ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
 
-    paid = _ok(_fire(devstack, "booking", booking["id"], "payment_succeeded", payment_id="pay-e2e"))
+    paid = ok(_fire(devstack, "booking", booking["id"], "payment_succeeded", payment_id="pay-e2e"))
     assert (paid["state"], paid["version"]) == ("confirmed", 3)
     assert paid["fired"]["transition"] == "payment_succeeded"
     assert _state(devstack, customer, "bookings", booking["id"]) == "confirmed"
 
-    _advance(devstack, (_instant(booking["end"]) - _now(devstack)).total_seconds() + 60)
-    _tick(devstack)
-    delivered = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", customer))
+    advance(devstack, (instant(booking["end"]) - now(devstack)).total_seconds() + 60)
+    tick(devstack)
+    delivered = ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", customer))
     assert delivered["state"] == "delivered"
 
-    _advance(devstack, 72 * HOUR + 60)
-    _tick(devstack)
-    completed = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", talent))
+    advance(devstack, 72 * HOUR + 60)
+    tick(devstack)
+    completed = ok(devstack.api("GET", f"/v1/bookings/{booking['id']}", talent))
     assert completed["state"] == "completed"
-    events = _ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", customer))["items"]
+    events = ok(devstack.api("GET", f"/v1/bookings/{booking['id']}/events", customer))["items"]
     assert [(e["transition"], e["actor"]) for e in events] == [
         ("create", "customer"),
         ("accept", "talent"),
@@ -180,9 +108,9 @@ def test_a_paid_booking_is_delivered_at_its_end_and_completes_72h_later(
 def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
     devstack: RunningStack,
 ) -> None:
-    talent_email = _email()
+    talent_email = email("tx")
     talent = devstack.token(talent_email)
-    _ok(
+    ok(
         devstack.api(
             "POST",
             "/v1/talent",
@@ -196,8 +124,8 @@ def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
         ),
         201,
     )
-    customer = devstack.token(_email())
-    job = _ok(
+    customer = devstack.token(email("tx"))
+    job = ok(
         devstack.api(
             "POST",
             "/v1/jobs",
@@ -217,8 +145,8 @@ def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
         ),
         201,
     )
-    due = (_now(devstack) + timedelta(days=14)).date().isoformat()
-    proposal = _ok(
+    due = (now(devstack) + timedelta(days=14)).date().isoformat()
+    proposal = ok(
         devstack.api(
             "POST",
             f"/v1/jobs/{job['id']}/proposals",
@@ -238,25 +166,25 @@ def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
         ),
         201,
     )
-    accepted = _ok(
+    accepted = ok(
         devstack.api("POST", f"/v1/proposals/{proposal['id']}/transitions/accept", customer)
     )
     contract_id = accepted["contract_id"]
-    contract = _ok(devstack.api("GET", f"/v1/contracts/{contract_id}", customer))
+    contract = ok(devstack.api("GET", f"/v1/contracts/{contract_id}", customer))
     assert contract["state"] == "active"
     [milestone] = [m["id"] for m in contract["milestones"]]
 
-    funded = _ok(_fire(devstack, "milestone", milestone, "payment_succeeded"))
+    funded = ok(_fire(devstack, "milestone", milestone, "payment_succeeded"))
     assert funded["state"] == "funded"
-    _ok(
+    ok(
         devstack.api(
             "POST", f"/v1/milestones/{milestone}/transitions/submit", talent, json={"note": "done"}
         )
     )
     assert _state(devstack, customer, "milestones", milestone) == "submitted"
 
-    _advance(devstack, 73 * HOUR)
-    _tick(devstack)
+    advance(devstack, 73 * HOUR)
+    tick(devstack)
 
     assert _state(devstack, customer, "milestones", milestone) == "released"
     assert _state(devstack, talent, "contracts", contract_id) == "completed"
@@ -264,14 +192,14 @@ def test_a_submitted_milestone_is_approved_72h_later_and_completes_its_contract(
 
 def test_a_waiting_request_reminds_the_talent_by_email(devstack: RunningStack) -> None:
     talent_email, _, service_id = _talent_with_service(devstack)
-    customer = devstack.token(_email())
-    booking = _book(devstack, customer, service_id)
+    customer = devstack.token(email("tx"))
+    booking = book(devstack, customer, service_id, days_ahead=DAYS_AHEAD)
 
-    _advance(devstack, 24 * HOUR + 60)
-    _tick(devstack)
+    advance(devstack, 24 * HOUR + 60)
+    tick(devstack)
 
-    _ok(devstack.sandbox("POST", "/dev/drain"))
-    outbox = _ok(devstack.sandbox("GET", "/dev/outbox"))["items"]
+    ok(devstack.sandbox("POST", "/dev/drain"))
+    outbox = ok(devstack.sandbox("GET", "/dev/outbox"))["items"]
     mails = [
         m
         for m in outbox
@@ -281,9 +209,7 @@ def test_a_waiting_request_reminds_the_talent_by_email(devstack: RunningStack) -
     assert "waited 24 hours" in mails[0]["text"]
     reminders = [
         n
-        for n in _ok(devstack.api("GET", "/v1/notifications", devstack.token(talent_email)))[
-            "items"
-        ]
+        for n in ok(devstack.api("GET", "/v1/notifications", devstack.token(talent_email)))["items"]
         if n["type"] == "booking.reminder"
     ]
     assert [n["link"] for n in reminders] == [{"type": "booking", "id": booking["id"]}]
@@ -291,14 +217,14 @@ def test_a_waiting_request_reminds_the_talent_by_email(devstack: RunningStack) -
 
 def test_the_second_payment_for_a_taken_day_cancels_its_booking(devstack: RunningStack) -> None:
     _, talent, service_id = _talent_with_service(devstack)
-    first = _book(devstack, devstack.token(_email()), service_id)
-    second_customer = devstack.token(_email())
-    second = _book(devstack, second_customer, service_id)
+    first = book(devstack, devstack.token(email("tx")), service_id, days_ahead=DAYS_AHEAD)
+    second_customer = devstack.token(email("tx"))
+    second = book(devstack, second_customer, service_id, days_ahead=DAYS_AHEAD)
     for booking in (first, second):
-        _ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
+        ok(devstack.api("POST", f"/v1/bookings/{booking['id']}/transitions/accept", talent))
 
-    assert _ok(_fire(devstack, "booking", first["id"], "payment_succeeded"))["state"] == "confirmed"
-    taken = _ok(_fire(devstack, "booking", second["id"], "payment_succeeded", payment_id="pay-2"))
+    assert ok(_fire(devstack, "booking", first["id"], "payment_succeeded"))["state"] == "confirmed"
+    taken = ok(_fire(devstack, "booking", second["id"], "payment_succeeded", payment_id="pay-2"))
 
     assert (taken["state"], taken["fired"]["transition"]) == ("cancelled", "slot_taken")
     assert taken["cancel_reason"] == "slot_taken"
@@ -307,8 +233,8 @@ def test_the_second_payment_for_a_taken_day_cancels_its_booking(devstack: Runnin
 
 def test_dev_transitions_refuses_what_the_system_may_not_do(devstack: RunningStack) -> None:
     _, _, service_id = _talent_with_service(devstack)
-    customer = devstack.token(_email())
-    booking = _book(devstack, customer, service_id)
+    customer = devstack.token(email("tx"))
+    booking = book(devstack, customer, service_id, days_ahead=DAYS_AHEAD)
 
     # Not before the talent accepts; never a person's transition; no such booking; a
     # parameter the transition does not take; a subject type no process moves.

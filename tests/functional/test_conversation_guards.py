@@ -119,6 +119,63 @@ def test_the_same_body_to_a_third_person_within_an_hour_is_refused(
     assert inquiry(api, talents[2]["id"], "Cheap shows! Book now").status == 201
 
 
+SPAM = "Cheap shows! Book now"
+
+
+def test_the_same_body_window_slides_across_the_clock_hour(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    talents = [create_talent(api, f"t{i}@example.com") for i in range(4)]
+    frozen_clock.advance(59 * 60)  # 12:59
+    assert inquiry(api, talents[0]["id"], SPAM).status == 201
+    assert inquiry(api, talents[1]["id"], SPAM).status == 201
+    frozen_clock.advance(2 * 60)  # 13:01: a new clock hour, but not a new hour of sending
+    refused = inquiry(api, talents[2]["id"], SPAM)
+    assert refused.status == 429 and refused.error_code == "RATE_LIMITED"
+    # Allowed again when the 12:59 sends leave the window: at 13:59.
+    assert refused.headers["Retry-After"] == str(58 * 60 + 1)
+    assert count_items("thread") == 2
+    assert count_items("message") == 2
+    assert {t["about"]["id"] for t in api.get("/v1/threads", as_user=CUSTOMER).body["items"]} == {
+        talents[0]["id"],
+        talents[1]["id"],
+    }
+    # Someone already counted may get it again.
+    assert inquiry(api, talents[1]["id"], SPAM).status == 200
+    assert count_items("message") == 3
+    frozen_clock.advance(59 * 60)  # 14:00, 61 minutes after the first two
+    # talents[1] got it again at 13:01, so one recipient is still inside the window.
+    assert inquiry(api, talents[3]["id"], SPAM).status == 201
+    assert count_items("thread") == 3
+    assert inquiry(api, talents[2]["id"], SPAM).status == 429
+
+
+def test_a_racing_send_of_the_same_body_is_read_again_not_let_through(
+    api: JsonClient, frozen_clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.usecases.conversations import sending
+
+    talents = [create_talent(api, f"t{i}@example.com") for i in range(3)]
+    assert inquiry(api, talents[0]["id"], SPAM).status == 201
+    original = sending.read_facts
+    raced: list[int] = []
+
+    def read_then_race(*args: Any, **kwargs: Any) -> Any:
+        facts = original(*args, **kwargs)
+        if not raced:
+            raced.append(0)
+            # Another send of the body lands between this send's read and its transaction.
+            raced[0] = inquiry(api, talents[1]["id"], SPAM).status
+        return facts
+
+    monkeypatch.setattr(sending, "read_facts", read_then_race)
+    refused = inquiry(api, talents[2]["id"], SPAM)
+    assert raced == [201]
+    assert refused.status == 429 and refused.error_code == "RATE_LIMITED"
+    assert count_items("thread") == 2
+    assert count_items("message") == 2
+
+
 def test_short_courtesies_are_not_counted_as_spam(api: JsonClient) -> None:
     talents = [create_talent(api, f"t{i}@example.com") for i in range(3)]
     for talent in talents:

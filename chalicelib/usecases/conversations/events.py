@@ -1,7 +1,9 @@
 """The domain events of conversations. They go through the outbox like every domain event
 (written in the message's transaction), and are published right after the commit so that
-real-time pushes arrive in seconds; if that publish fails, the timers sweep publishes the
-same outbox entry later (consumers deduplicate on the detail's `event_id`)."""
+real-time pushes arrive in seconds. The request does not delete the outbox entry (a send
+is one transaction and its reads): the conversations worker forgets it when the event
+arrives, and if that publish failed, the timers sweep publishes the same entry after
+`outbox.PUBLISH_GRACE` (consumers deduplicate on the detail's `event_id`)."""
 
 from __future__ import annotations
 
@@ -38,8 +40,24 @@ def thread_read(
     }
 
 
+def outbox_entry(event_id: str, detail_type: str, detail: dict[str, Any]) -> timers.TimerItem:
+    """The outbox entry of a conversation event: published by the request (`announce`)."""
+    return outbox.event_timer(event_id, detail_type, detail, published_by_request=True)
+
+
+def announce(item: timers.TimerItem) -> None:
+    """Publish a conversation event right after its commit, leaving its outbox entry to
+    the worker that receives it (no request of its own here)."""
+    _publish(item, then_delete=False)
+
+
 def publish_now(item: timers.TimerItem) -> None:
-    """Publish an outbox entry that was committed just before, without reading it back."""
+    """Publish an outbox entry that was committed just before, without reading it back,
+    and delete it."""
+    _publish(item, then_delete=True)
+
+
+def _publish(item: timers.TimerItem, *, then_delete: bool) -> None:
     from chalicelib.workers import process_timers
 
     payload = item.payload
@@ -47,9 +65,12 @@ def publish_now(item: timers.TimerItem) -> None:
         payload = payload.as_dict()  # type: ignore[no-untyped-call]
     timer = timers.Timer(item.timer_id, outbox.PUBLISH_TIMER, item.subject, item.due_at, payload)
     try:
-        process_timers.publish_event(timer)
+        if then_delete:
+            process_timers.publish_event(timer)
+        else:
+            process_timers.put_event(payload)
     except Exception:
-        # Not lost: the outbox entry stays and the sweep publishes it within a minute.
+        # Not lost: the outbox entry stays and the sweep publishes it when it is due.
         observability.logger().exception(
             "immediate publish failed; left to the sweep", extra={"timer_id": item.timer_id}
         )

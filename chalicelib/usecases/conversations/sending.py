@@ -15,7 +15,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import contact_masking
 from chalicelib.domain import conversations as rules
 from chalicelib.errors import RateLimitedError, ValidationError
-from chalicelib.models import blocks, keys, outbox, timers
+from chalicelib.models import blocks, keys, timers
 from chalicelib.models import conversation_limits as limits
 from chalicelib.models.media import VERIFIED, MediaItem
 from chalicelib.models.threads import Message, Thread, ThreadItem, fetch, to_thread
@@ -41,6 +41,8 @@ class Facts:
     paid: bool | None
     established: bool
     media: dict[str, MediaItem]
+    # The sender's recent recipients of this body; None for a body too short to count.
+    same_body: limits.BodyWindow | None
 
 
 def read_facts(
@@ -56,7 +58,11 @@ def read_facts(
             limits.standing_key(principal.user_id),
             limits.pair_key(principal.user_id, counterpart),
         ]
-    found = fetch([thread_key, *media_keys, *extra])
+    fingerprint = rules.body_fingerprint(draft.body)
+    window_key = (
+        limits.body_window_key(principal.user_id, fingerprint) if fingerprint is not None else None
+    )
+    found = fetch([thread_key, *media_keys, *extra, *([window_key] if window_key else [])])
     item = found.get(thread_key)
     media = {m.media_id: m for key in media_keys if isinstance(m := found.get(key), MediaItem)}
     return Facts(
@@ -64,6 +70,9 @@ def read_facts(
         paid=(extra[1] in found) if extra else None,
         established=bool(extra) and extra[0] in found,
         media=media,
+        same_body=(
+            limits.to_body_window(window_key, found.get(window_key)) if window_key else None
+        ),
     )
 
 
@@ -118,16 +127,21 @@ def guard_in(
     sender, recipient = message.sender_id, message.recipient_id
     blocks.require_not_blocked_in(writes, blocker_id=recipient, blocked_id=sender)
     blocks.require_not_blocked_in(writes, blocker_id=sender, blocked_id=recipient)
-    fingerprint = rules.body_fingerprint(message.body)
-    if fingerprint is not None:
-        limits.count_body_in(writes, sender, fingerprint, recipient, message.created_at)
+    if facts.same_body is not None:
+        verdict = rules.same_body_verdict(facts.same_body.recent, recipient, message.created_at)
+        if verdict.retry_at is not None:
+            raise RateLimitedError(
+                "the same message was already sent to other people within the hour",
+                rules.seconds_until(verdict.retry_at, message.created_at),
+            )
+        limits.save_body_window_in(writes, facts.same_body, verdict.recent, message.created_at)
     new_account = rules.is_new_account(
         principal.user.created_at, message.created_at, facts.established
     )
     if opening and new_account:
         limit = get_settings().new_threads_per_day
         limits.count_new_thread_in(writes, sender, message.created_at, limit)
-    published = outbox.event_timer(
+    published = events.outbox_entry(
         message.id, events.MESSAGE_CREATED, events.message_created(message)
     )
     writes.add((published.pk, published.sk), "outbox", save(published))
@@ -141,8 +155,11 @@ def commit(writes: Writes, message: Message, published: timers.TimerItem) -> Non
         refusal = blocks.refusal(conflict) or _rate_limit(conflict, message.created_at)
         if refusal is not None:
             raise refusal from None
+        if limits.SAME_BODY_LABEL in conflict.labels:
+            # A send of the same body moved the window since it was read: read and try again.
+            raise TransactionConflictError("the same body was sent meanwhile; retry", []) from None
         raise
-    events.publish_now(published)
+    events.announce(published)
 
 
 def _rate_limit(conflict: TransactionConflictError, now: datetime) -> RateLimitedError | None:
@@ -151,11 +168,5 @@ def _rate_limit(conflict: TransactionConflictError, now: datetime) -> RateLimite
         return RateLimitedError(
             "new accounts open a limited number of threads a day",
             rules.seconds_until(tomorrow, now),
-        )
-    if limits.SAME_BODY_LABEL in conflict.labels:
-        window_end = limits.hour_start(now) + limits.SAME_BODY_WINDOW
-        return RateLimitedError(
-            "the same message was already sent to other people within the hour",
-            rules.seconds_until(window_end, now),
         )
     return None

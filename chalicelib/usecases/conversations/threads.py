@@ -10,7 +10,7 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import NotFoundError, ValidationError
-from chalicelib.models import keys, outbox, subjects
+from chalicelib.models import keys, subjects
 from chalicelib.models import media as media_store
 from chalicelib.models import threads as store
 from chalicelib.models.threads import Message, Thread
@@ -205,7 +205,7 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
     writes = Writes()
     store.mark_read_in(writes, thread, reader, up_to)
     event_id = ids.new_id()
-    published = outbox.event_timer(
+    published = events.outbox_entry(
         event_id,
         events.THREAD_READ,
         events.thread_read(event_id, thread.id, reader, other, up_to),
@@ -217,7 +217,7 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
         if "read_mark" not in conflict.labels:
             raise
         return get(principal, thread_id)  # a later mark landed first: never move back
-    events.publish_now(published)
+    events.announce(published)
     read_up_to = {**thread.read_up_to, reader: up_to}
     unread = {**thread.unread, reader: 0}
     return Thread(

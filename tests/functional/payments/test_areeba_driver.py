@@ -15,23 +15,14 @@ from chalicelib.payments.areeba import driver as areeba
 from chalicelib.payments.base import CallbackRejected, Order, PaymentError
 from chalicelib.settings import reset_settings
 from devstack.sandbox.providers import SANDBOX_SECRETS
-from tests.payments_sandbox import Callback, Sandbox, serve_provider
+from tests.functional.payments.levers import payer_lever
+from tests.payments_sandbox import Callback, Sandbox
 from tests.support import free_port
 
 BASE_PATH = "/areeba/api/v3"
 WEBHOOK = "/v1/payments/webhook/areeba"
 
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandbox]:
-    with serve_provider("areeba") as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(served: Sandbox) -> Sandbox:
-    served.callbacks.clear()
-    return served
+PROVIDER = "areeba"  # the sandbox the shared fixtures serve (conftest.py)
 
 
 @pytest.fixture
@@ -65,7 +56,7 @@ def _order(sandbox: Sandbox, amount: int = 25_000, **changes: object) -> Order:
 
 
 def _payer(sandbox: Sandbox, provider_ref: str, outcome: str) -> dict[str, object]:
-    answer = requests.post(f"{sandbox.url}/areeba/payments/{provider_ref}/{outcome}", timeout=10)
+    answer = payer_lever(sandbox, PROVIDER, provider_ref, outcome)
     assert answer.status_code == 200, answer.text
     body: dict[str, object] = answer.json()
     return body

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,23 +14,14 @@ import requests
 from chalicelib.payments.base import Order, PaymentError
 from chalicelib.payments.fastpay import driver as fastpay
 from devstack.sandbox.providers import SANDBOX_SECRETS
-from tests.payments_sandbox import Sandbox, serve_provider
+from tests.functional.payments.levers import payer_lever
+from tests.payments_sandbox import Sandbox
 from tests.support import free_port
 
 API = "/fastpay/api/v1/public/pgw/payment"
 CUSTOMER = f"+{SANDBOX_SECRETS['FASTPAY_MSISDN']}"
 
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandbox]:
-    with serve_provider("fastpay") as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(served: Sandbox) -> Sandbox:
-    served.callbacks.clear()
-    return served
+PROVIDER = "fastpay"  # the sandbox the shared fixtures serve (conftest.py)
 
 
 @pytest.fixture
@@ -61,7 +51,7 @@ def _order(sandbox: Sandbox, amount: int = 25_000, **changes: Any) -> Order:
 
 
 def _lever(sandbox: Sandbox, ref: str, outcome: str, **body: object) -> dict[str, object]:
-    answer = requests.post(f"{sandbox.url}/fastpay/payments/{ref}/{outcome}", json=body, timeout=5)
+    answer = payer_lever(sandbox, PROVIDER, ref, outcome, body)
     assert answer.status_code == 200, answer.text
     result: dict[str, object] = answer.json()
     return result

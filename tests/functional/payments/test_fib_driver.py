@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,25 +16,15 @@ from chalicelib.payments.base import CallbackRejected, Order, PaymentError
 from chalicelib.payments.fib.driver import FibDriver, build
 from chalicelib.settings import reset_settings
 from devstack.sandbox.providers import SANDBOX_SECRETS
-from tests.payments_sandbox import Sandbox, serve_provider
+from tests.functional.payments.levers import payer_lever
+from tests.payments_sandbox import Sandbox
 
 CLIENT = {
     "client_id": SANDBOX_SECRETS["FIB_CLIENT_ID"],
     "client_secret": SANDBOX_SECRETS["FIB_CLIENT_SECRET"],
 }
 
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandbox]:
-    with serve_provider("fib") as running:
-        yield running
-
-
-@pytest.fixture
-def sandbox(served: Sandbox) -> Sandbox:
-    """One sandbox for the module (stopping one takes half a second); tests count deltas."""
-    served.callbacks.clear()
-    return served
+PROVIDER = "fib"  # the sandbox the shared fixtures serve (conftest.py)
 
 
 @pytest.fixture
@@ -60,7 +49,7 @@ def order(sandbox: Sandbox, amount: int = 25_000, **changes: Any) -> Order:
 
 
 def lever(sandbox: Sandbox, ref: str, action: str, body: Any = None) -> requests.Response:
-    return requests.post(f"{sandbox.url}/fib/payments/{ref}/{action}", json=body, timeout=10)
+    return payer_lever(sandbox, PROVIDER, ref, action, body)
 
 
 def token_requests(sandbox: Sandbox) -> int:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,13 +17,9 @@ from chalicelib.payments.base import Order, PaymentError, PaymentProvider
 from chalicelib.payments.nasswallet.client import Credentials, NassWalletClient, _Token
 from chalicelib.payments.nasswallet.driver import NassWalletDriver, build
 from devstack.sandbox.providers import SANDBOX_SECRETS, provider_env
-from tests.payments_sandbox import Sandbox, serve_provider
+from tests.payments_sandbox import Sandbox
 
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[Sandbox]:
-    with serve_provider("nasswallet") as served:
-        yield served
+PROVIDER = "nasswallet"  # the sandbox the shared fixtures serve (conftest.py)
 
 
 @pytest.fixture

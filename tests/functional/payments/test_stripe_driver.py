@@ -8,7 +8,6 @@ import hmac
 import json
 import time
 import uuid
-from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,25 +22,14 @@ from chalicelib.settings import reset_settings
 from devstack.sandbox.http import Request, Router
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from devstack.sandbox.providers.stripe import register
-from tests.payments_sandbox import Sandbox, serve_provider
+from tests.functional.payments.levers import payer_lever
+from tests.payments_sandbox import Sandbox
 from tests.support import free_port
 
 SECRET_KEY = SANDBOX_SECRETS["STRIPE_SECRET_KEY"]
 WEBHOOK_SECRET = SANDBOX_SECRETS["STRIPE_WEBHOOK_SECRET"]
 
-
-@pytest.fixture(scope="module")
-def served() -> Iterator[Sandbox]:
-    # One server for the module (stopping one takes half a second): every test uses its own
-    # order refs and references, so the sandbox's idempotency keys never collide.
-    with serve_provider("stripe") as sandbox:
-        yield sandbox
-
-
-@pytest.fixture
-def sandbox(served: Sandbox) -> Sandbox:
-    served.callbacks.clear()
-    return served
+PROVIDER = "stripe"  # the sandbox the shared fixtures serve (conftest.py)
 
 
 def unique(prefix: str) -> str:
@@ -76,7 +64,7 @@ def order(amount: int = 2500, **changes: Any) -> Order:
 
 
 def lever(sandbox: Sandbox, ref: str, action: str) -> dict[str, Any]:
-    answer = requests.post(f"{sandbox.url}/stripe/payments/{ref}/{action}", timeout=10)
+    answer = payer_lever(sandbox, PROVIDER, ref, action)
     assert answer.status_code == 200, answer.text
     body: dict[str, Any] = answer.json()
     return body

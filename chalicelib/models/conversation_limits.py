@@ -47,7 +47,7 @@ SAME_BODY_LABEL = "spam.same_body"
 
 
 def body_window_key(user_id: str, body_hash: str) -> tuple[str, str]:
-    return keys.spam_pk(user_id), f"BODY#{body_hash}"
+    return keys.spam_pk(user_id), keys.spam_body_sk(body_hash)
 
 
 class CounterItem(Item, discriminator="spam_counter"):

@@ -69,8 +69,8 @@ def spam_threads_sk(day_iso: str) -> str:
     return f"THREADS#{day_iso}"
 
 
-def spam_body_sk(body_hash: str, window_iso: str) -> str:
-    return f"BODY#{body_hash}#{window_iso}"
+def spam_body_sk(body_hash: str) -> str:
+    return f"BODY#{body_hash}"
 
 
 def ws_connection_pk(connection_id: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from chalicelib.schemas.catalog import CategorySlug, Tier
 from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, StrictModel
@@ -143,6 +143,15 @@ class EventList(ApiModel):
 
 class TransitionQuery(ApiModel):
     dry_run: bool = False
+
+
+class TransitionParams(RootModel[dict[str, Any]]):
+    """The transition's parameters: each transition names its own in `GET /v1/processes`
+    (e.g. `quote {price, note?}`, `cancel {reason?}`); an unknown name is a 400."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    root: dict[str, Any] = Field(default_factory=dict)
 
 
 class Budget(StrictModel):

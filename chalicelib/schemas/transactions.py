@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from chalicelib.schemas.catalog import CategorySlug, Tier
-from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, StrictModel
+from chalicelib.schemas.common import ApiModel, Id, Money, MoneyIn, PageQuery, StrictModel
 
 MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
@@ -23,7 +23,7 @@ class BookingLocation(StrictModel):
 
 
 class BookingCreate(StrictModel):
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: Id
     package_tier: Tier | None = None
     start: datetime
     end: datetime | None = None
@@ -209,7 +209,7 @@ class JobSearchQuery(PageQuery):
 
 
 class InviteCreate(StrictModel):
-    talent_id: str = Field(min_length=1, max_length=64)
+    talent_id: Id
 
 
 class ProposedMilestone(StrictModel):

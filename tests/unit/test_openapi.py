@@ -8,6 +8,7 @@ from pydantic import BaseModel, computed_field, create_model
 
 import app  # noqa: F401 - registers every route
 from chalicelib.schemas.common import ULID_PATTERN
+from chalicelib.schemas.examples import EXAMPLES
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.web.openapi import Mode, build, document, operation_id, published
 from chalicelib.web.openapi_meta import describe_cursors
@@ -228,3 +229,49 @@ def test_ids_money_and_cursors_say_what_they_are() -> None:
     assert all("opaque" in c["description"] for c in cursors)
     page = spec["paths"]["/v1/threads"]["get"]["parameters"]
     assert "opaque" in next(p for p in page if p["name"] == "cursor")["description"]
+
+
+def _operations() -> list[tuple[RouteSpec, dict[str, Any]]]:
+    paths = document()["paths"]
+    return [(spec, paths[spec.path][spec.method.lower()]) for spec in ROUTES]
+
+
+def test_every_request_body_has_an_example() -> None:
+    missing = [
+        f"{_label(spec)} ({op['operationId']})"
+        for spec, op in _operations()
+        if "requestBody" in op
+        and "example" not in op["requestBody"]["content"]["application/json"]
+        and not spec.path.startswith("/v1/payments/webhook")
+    ]
+    assert not missing, f"add a request example to chalicelib/schemas/examples.py: {missing}"
+
+
+def test_every_example_validates_against_its_own_schema() -> None:
+    """Against the published schema (what a client reads), and a request example also
+    against the model that validates it (what the API does)."""
+    spec = document()
+    checked = 0
+    for route, operation in _operations():
+        media = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+        if "example" in media:
+            _assert_valid(spec, media["schema"], media["example"], operation["operationId"])
+            assert route.body is not None
+            route.body.model_validate(media["example"])
+            checked += 1
+        for answer in operation["responses"].values():
+            media = answer.get("content", {}).get("application/json", {})
+            if "example" in media:
+                _assert_valid(spec, media["schema"], media["example"], operation["operationId"])
+                checked += 1
+    assert checked > 40
+    known = {op["operationId"] for _, op in _operations()}
+    assert set(EXAMPLES) <= known, set(EXAMPLES) - known
+
+
+def _assert_valid(spec: dict[str, Any], schema: dict[str, Any], example: Any, where: str) -> None:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator({**schema, "components": spec["components"]})
+    errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(example)]
+    assert not errors, (where, errors)

@@ -3,6 +3,9 @@ statuses' texts, what an id and a cursor look like, and where the examples come 
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from chalicelib.schemas.common import ULID_PATTERN
@@ -70,8 +73,36 @@ def describe_cursors(components: dict[str, Any]) -> None:
             prop.setdefault("description", CURSOR_DESCRIPTION)
 
 
+@lru_cache(maxsize=1)
+def _answers() -> dict[str, Any]:
+    path = Path(__file__).resolve().parent.parent / "schemas" / "answer_examples.json"
+    answers: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return answers
+
+
+# Operations that answer what another one answers (the same model, the same thing).
+_SAME_ANSWER = {
+    "getPayment": "createPayment",
+    "updateService": "getService",
+    "updateTalent": "getTalent",
+    "setAvailability": "getAvailability",
+    "markThreadRead": "getThread",
+    "getReview": "createReview",
+    "replyToReview": "createReview",
+    "listUserReviews": "listTalentReviews",
+}
+
+
 def examples_for(operation_id: str) -> dict[str, Any]:
-    """The operation's request and response example (chalicelib/schemas/examples.py)."""
+    """The operation's request and response example: written by hand in
+    chalicelib/schemas/examples.py, or an answer recorded from the seed-shaped flows in
+    chalicelib/schemas/answer_examples.json (the hand-written one wins)."""
     from chalicelib.schemas.examples import EXAMPLES
 
-    return EXAMPLES.get(operation_id, {})
+    found = dict(EXAMPLES.get(operation_id, {}))
+    for source in (operation_id, _SAME_ANSWER.get(operation_id, "")):
+        if "response" not in found:
+            answer = EXAMPLES.get(source, {}).get("response", _answers().get(source))
+            if answer is not None:
+                found["response"] = answer
+    return found

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from openapi_spec_validator import validate
@@ -302,3 +303,16 @@ def test_the_main_answers_have_examples() -> None:
     }
     assert main_flows <= answered, main_flows - answered
     assert len(answered) >= 50
+
+
+def test_the_dump_script_writes_the_served_document(tmp_path: Path) -> None:
+    """`make client` generates the TypeScript types from this file, without a server."""
+    import json
+    import runpy
+
+    target = tmp_path / "openapi.json"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "dump_openapi.py"
+    module = runpy.run_path(str(script))
+    module["main"](["dump_openapi.py", str(target)])
+    assert json.loads(target.read_text()) == json.loads(json.dumps(document()))
+    assert not target.with_suffix(".partial").exists()

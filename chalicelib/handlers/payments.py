@@ -85,10 +85,7 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
     rate_limited=True,
 )
 def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
-    payment = payments.visible(payment_id, ctx.principal)
-    if payment.state == "pending" and limits.may_recheck_payment(payment.id):
-        payment = payments.refresh(payment)
-    return payment_views.shown_to(ctx.principal, payment.payer_user_id, payments.to_json(payment))
+    return payment_views.view(payment_id, ctx.principal, limits.may_recheck_payment)
 
 
 @api.post(

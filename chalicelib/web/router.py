@@ -144,7 +144,7 @@ def _field_errors(error: PydanticValidationError) -> list[dict[str, str]]:
     ]
 
 
-def parse_json_body(raw: bytes) -> Any:
+def _parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         raise ValidationError("request body is required")
     try:
@@ -193,7 +193,7 @@ def _run(
         if not spec.body_required and not ctx.raw_body.strip():
             ctx.body = _validate(spec.body, {}, "request body")
         else:
-            ctx.body = _validate(spec.body, parse_json_body(ctx.raw_body), "request body")
+            ctx.body = _validate(spec.body, _parse_json_body(ctx.raw_body), "request body")
     if spec.query is not None:
         ctx.query = _validate(spec.query, ctx.query_params, "query")
     return _to_response(spec, view(ctx, **params))

@@ -220,3 +220,31 @@ def test_a_maximal_instance_of_every_request_body_is_taken(api: JsonClient) -> N
     assert {"createBooking", "createThread", "createReport", "transitionBooking"} <= set(
         accepted
     ), answers
+
+
+def test_optional_bodies_are_declared_and_refused_with_field_details(api: JsonClient) -> None:
+    """Bodies once parsed by hand (a payout's mark paid, a transition's parameters) are the
+    route's declared models now: a wrong one names its field, no body at all is the
+    defaults, and the document shows them as optional."""
+    from chalicelib.web.openapi import document
+
+    names = _fixtures(api)
+    paid = api.post(
+        f"/v1/admin/payouts/{ids.new_id()}/paid", as_user=ADMIN, json_body={"reference": 5}
+    )
+    assert paid.status == 400
+    assert paid.body["error"]["details"]["fields"][0]["field"] == "reference"
+    # No body: the defaults, so the payout is looked up (and there is none).
+    assert api.post(f"/v1/admin/payouts/{ids.new_id()}/paid", as_user=ADMIN).status == 404
+    booking = f"/v1/bookings/{names['booking_id']}"
+    listed = api.post(f"{booking}/transitions/cancel", as_user=CUSTOMER, json_body=["reason"])
+    assert listed.status == 400 and listed.body["error"]["details"]["fields"]
+    assert api.get(booking, as_user=CUSTOMER).body["state"] == "requested"
+    cancelled = api.post(f"{booking}/transitions/cancel", as_user=CUSTOMER)
+    assert cancelled.status == 200 and cancelled.body["state"] == "cancelled"
+    paths = document()["paths"]
+    for path in (
+        "/v1/admin/payouts/{payout_id}/paid",
+        "/v1/bookings/{subject_id}/transitions/{name}",
+    ):
+        assert paths[path]["post"]["requestBody"]["required"] is False

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: install run test lint typecheck unit package bench fuzz races clean
+.PHONY: install run test lint typecheck client unit package bench fuzz races clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@echo "==> creating $(VENV) and installing dependencies (first run only)"
@@ -27,7 +27,17 @@ lint: install
 typecheck: install
 	$(BIN)/mypy chalicelib
 
-test: lint typecheck
+# The typed TypeScript client: the document dumped from the app (no server), types by
+# openapi-typescript, then tsc --strict over the wrapper and examples/ against them.
+CLIENT := clients/typescript
+$(CLIENT)/node_modules/.package-lock.json: $(CLIENT)/package.json $(CLIENT)/package-lock.json
+	cd $(CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+
+client: install $(CLIENT)/node_modules/.package-lock.json
+	$(BIN)/python scripts/dump_openapi.py $(CLIENT)/openapi.json
+	cd $(CLIENT) && npm run --silent generate && npm run --silent typecheck
+
+test: lint typecheck client
 	HYPOTHESIS_PROFILE=ci RACE_RUNS=25 $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The race tests with 100 runs in a row each (make test runs 25 to fit its time budget).
@@ -54,4 +64,4 @@ bench: install
 	exit $$status
 
 clean:
-	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build .pytest_cache .mypy_cache .ruff_cache $(CLIENT)/node_modules

@@ -18,6 +18,7 @@ api = Api(__name__, tag="admin")
 
 @api.get(
     "/v1/admin/timers",
+    operation_id="listDeadTimers",
     summary="Timers parked after TIMER_MAX_ATTEMPTS failures (state=dead), newest first",
     auth="admin",
     query=TimerQuery,
@@ -29,6 +30,7 @@ def list_timers(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/timers/{timer_id}/retry",
+    operation_id="retryTimer",
     summary="Put a dead timer back in the sweep, due now, attempts reset",
     auth="admin",
     response=TimerOut,

@@ -26,6 +26,7 @@ def serialize_block(entry: Block) -> BlockOut:
 
 @api.post(
     "/v1/me/blocks/{user_id}",
+    operation_id="blockUser",
     summary="Block a user (201 the first time, 200 after)",
     response=BlockOut,
     status=201,
@@ -39,6 +40,7 @@ def block_user(ctx: RequestContext, user_id: str) -> Reply:
 
 @api.delete(
     "/v1/me/blocks/{user_id}",
+    operation_id="unblockUser",
     summary="Unblock a user (idempotent)",
     status=204,
     errors=(404,),
@@ -48,7 +50,13 @@ def unblock_user(ctx: RequestContext, user_id: str) -> Reply:
     return Reply(None, status=204)
 
 
-@api.get("/v1/me/blocks", summary="Users I blocked", query=PageQuery, response=BlockList)
+@api.get(
+    "/v1/me/blocks",
+    operation_id="listBlocks",
+    summary="Users I blocked",
+    query=PageQuery,
+    response=BlockList,
+)
 def list_blocks(ctx: RequestContext) -> BlockList:
     query: PageQuery = ctx.query
     found, cursor = blocks.blocked(ctx.principal, query.limit, query.cursor)
@@ -57,6 +65,7 @@ def list_blocks(ctx: RequestContext) -> BlockList:
 
 @api.post(
     "/v1/reports",
+    operation_id="createReport",
     summary="Report a user, talent, message, review, media or job for moderation",
     body=ReportCreate,
     response=ReportOut,

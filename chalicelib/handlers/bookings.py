@@ -25,6 +25,7 @@ api = Api(__name__, tag="transactions")
 
 @api.post(
     "/v1/bookings",
+    operation_id="createBooking",
     summary="Request a booking of a service (price and policy are copied from the service)",
     body=BookingCreate,
     response=SubjectOut,
@@ -38,6 +39,7 @@ def create_booking(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/bookings",
+    operation_id="listBookings",
     summary="My bookings, newest first: as the customer (default) or as the talent",
     query=BookingListQuery,
     response=SubjectList,
@@ -51,6 +53,7 @@ def list_bookings(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/bookings/{booking_id}",
+    operation_id="getBooking",
     summary="A booking (its customer, its talent, admins)",
     response=SubjectOut,
     errors=(404,),

@@ -14,6 +14,7 @@ from chalicelib.schemas.catalog import (
     ServiceOut,
     ServicePatch,
 )
+from chalicelib.schemas.reference import CategoryTree
 from chalicelib.web.router import Api, Reply, RequestContext
 
 if TYPE_CHECKING:
@@ -46,13 +47,20 @@ def serialize(service: service_store.Service) -> ServiceOut:
     )
 
 
-@api.get("/v1/categories", summary="The category tree", auth="public")
+@api.get(
+    "/v1/categories",
+    operation_id="listCategories",
+    summary="The category tree",
+    auth="public",
+    response=CategoryTree,
+)
 def list_categories(ctx: RequestContext) -> dict[str, Any]:
     return {"items": categories.tree_json()}
 
 
 @api.post(
     "/v1/talent/{talent_id}/services",
+    operation_id="createService",
     summary="Offer a service (the talent's owner)",
     body=ServiceCreate,
     response=ServiceOut,
@@ -65,6 +73,7 @@ def create_service(ctx: RequestContext, talent_id: str) -> ServiceOut:
 
 @api.get(
     "/v1/talent/{talent_id}/services",
+    operation_id="listServices",
     summary="A talent's services (inactive ones: owner and admins, with include_inactive)",
     auth="optional",
     query=ServiceListQuery,
@@ -78,6 +87,7 @@ def list_services(ctx: RequestContext, talent_id: str) -> ServiceList:
 
 @api.get(
     "/v1/services/{service_id}",
+    operation_id="getService",
     summary="A service",
     auth="optional",
     response=ServiceOut,
@@ -89,6 +99,7 @@ def get_service(ctx: RequestContext, service_id: str) -> ServiceOut:
 
 @api.patch(
     "/v1/services/{service_id}",
+    operation_id="updateService",
     summary="Change a service (owner)",
     body=ServicePatch,
     response=ServiceOut,
@@ -100,6 +111,7 @@ def patch_service(ctx: RequestContext, service_id: str) -> ServiceOut:
 
 @api.delete(
     "/v1/services/{service_id}",
+    operation_id="deleteService",
     summary="Stop offering a service (owner or admin); bookings keep their copy",
     status=204,
     errors=(403, 404),

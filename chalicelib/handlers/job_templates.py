@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.errors import NotFoundError
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.reference import JobTemplateList, JobTemplateOut
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
@@ -19,8 +20,10 @@ api = Api(__name__, tag="jobs")
 
 @api.get(
     "/v1/job-templates",
+    operation_id="listJobTemplates",
     summary="Every job template, with its category, skills and milestone plan",
     auth="public",
+    response=JobTemplateList,
 )
 def list_job_templates(ctx: RequestContext) -> dict[str, Any]:
     return {"items": [template.to_json() for template in job_templates.TEMPLATES]}
@@ -28,8 +31,10 @@ def list_job_templates(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/job-templates/{slug}",
+    operation_id="getJobTemplate",
     summary="One job template by its slug",
     auth="public",
+    response=JobTemplateOut,
     errors=(404,),
 )
 def get_job_template(ctx: RequestContext, slug: str) -> dict[str, Any]:

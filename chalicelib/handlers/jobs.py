@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.handlers.subject_views import job_json, subject_json
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
+from chalicelib.schemas.reference import InviteOut
 from chalicelib.schemas.transactions import (
     InviteCreate,
     JobCreate,
@@ -30,6 +31,7 @@ api = Api(__name__, tag="jobs")
 
 @api.post(
     "/v1/jobs",
+    operation_id="createJob",
     summary="Post a job (milestones default to the template's, split from the budget's max)",
     body=JobCreate,
     response=JobOut,
@@ -42,6 +44,7 @@ def post_job(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/jobs",
+    operation_id="searchJobs",
     summary="Open public jobs, newest first, by words, category and skills",
     auth="public",
     query=JobSearchQuery,
@@ -55,6 +58,7 @@ def search_jobs(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/me/jobs",
+    operation_id="listMyJobs",
     summary="The jobs I posted, in any state, newest first",
     query=PageQuery,
     response=JobList,
@@ -66,6 +70,7 @@ def my_jobs(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/jobs/{job_id}",
+    operation_id="getJob",
     summary="A job (invite-only jobs: the owner, invited talent, admins)",
     auth="optional",
     response=JobOut,
@@ -77,6 +82,7 @@ def get_job(ctx: RequestContext, job_id: str) -> dict[str, Any]:
 
 @api.delete(
     "/v1/jobs/{job_id}",
+    operation_id="cancelJob",
     summary="Cancel an open job (its owner)",
     response=JobOut,
     errors=(403, 404, 409),
@@ -87,8 +93,10 @@ def cancel_job(ctx: RequestContext, job_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/jobs/{job_id}/invites",
+    operation_id="inviteTalent",
     summary="Invite a talent to propose (the job's owner)",
     body=InviteCreate,
+    response=InviteOut,
     status=201,
     errors=(400, 403, 404, 409),
 )
@@ -98,6 +106,7 @@ def invite(ctx: RequestContext, job_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/jobs/{job_id}/proposals",
+    operation_id="createProposal",
     summary="Propose on a job, with your own milestones (talent; one proposal per job)",
     body=ProposalCreate,
     response=SubjectOut,
@@ -111,6 +120,7 @@ def propose(ctx: RequestContext, job_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/jobs/{job_id}/proposals",
+    operation_id="listProposals",
     summary="A job's proposals: all for its owner, their own for a talent",
     query=PageQuery,
     response=SubjectList,

@@ -38,12 +38,18 @@ def serialize(user: users.User, roles: frozenset[str]) -> MeOut:
     )
 
 
-@api.get("/v1/me", summary="The caller's account", response=MeOut)
+@api.get("/v1/me", operation_id="getMe", summary="The caller's account", response=MeOut)
 def get_me(ctx: RequestContext) -> MeOut:
     return serialize(ctx.principal.user, ctx.principal.roles)
 
 
-@api.patch("/v1/me", summary="Update the caller's account", body=MePatch, response=MeOut)
+@api.patch(
+    "/v1/me",
+    operation_id="updateMe",
+    summary="Update the caller's account",
+    body=MePatch,
+    response=MeOut,
+)
 def patch_me(ctx: RequestContext) -> MeOut:
     principal: Principal = ctx.principal
     patch: MePatch = ctx.body

@@ -37,6 +37,7 @@ def serialize(media: media_store.Media) -> MediaOut:
 
 @api.post(
     "/v1/media/uploads",
+    operation_id="createUpload",
     summary="Start an upload: a presigned S3 POST pinned to key, type and size",
     body=UploadRequest,
     response=UploadOut,
@@ -54,6 +55,7 @@ def create_upload(ctx: RequestContext) -> UploadOut:
 
 @api.get(
     "/v1/media/{media_id}",
+    operation_id="getMedia",
     summary="A media record; download_url only once verified",
     auth="optional",
     response=MediaOut,

@@ -38,6 +38,7 @@ def serialize(notification: store.Notification) -> NotificationOut:
 
 @api.get(
     "/v1/notifications",
+    operation_id="listNotifications",
     summary="My notifications, newest first (?unread=true: only unread ones)",
     query=NotificationQuery,
     response=NotificationList,
@@ -57,6 +58,7 @@ def list_notifications(ctx: RequestContext) -> NotificationList:
 
 @api.post(
     "/v1/notifications/read",
+    operation_id="markNotificationsRead",
     summary="Mark my notifications read: {ids: [...]} or {all: true}",
     body=MarkRead,
     response=MarkReadOut,

@@ -16,20 +16,24 @@ from chalicelib.schemas.payments import (
     TrialBalanceOut,
     WebhookList,
 )
+from chalicelib.schemas.reference import WebhookAck
 from chalicelib.web import limits
 from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models import ledger as ledger_store
-    from chalicelib.models import refunds as refund_store
-    from chalicelib.payments import registry
-    from chalicelib.usecases import payment_views, payments, refunds, webhooks_intake
+    from chalicelib.usecases import (
+        balances,
+        payment_admin,
+        payment_views,
+        payments,
+        refunds,
+        webhooks_intake,
+    )
 else:
+    balances = lazy_import("chalicelib.usecases.balances")
+    payment_admin = lazy_import("chalicelib.usecases.payment_admin")
     payment_views = lazy_import("chalicelib.usecases.payment_views")
-    ledger_store = lazy_import("chalicelib.models.ledger")
-    refund_store = lazy_import("chalicelib.models.refunds")
     refunds = lazy_import("chalicelib.usecases.refunds")
-    registry = lazy_import("chalicelib.payments.registry")
     payments = lazy_import("chalicelib.usecases.payments")
     webhooks_intake = lazy_import("chalicelib.usecases.webhooks_intake")
 
@@ -38,27 +42,18 @@ api = Api(__name__, tag="payments")
 
 @api.get(
     "/v1/payments/providers",
+    operation_id="listPaymentProviders",
     summary="Enabled providers and their currencies",
     auth="public",
     response=ProviderList,
 )
 def list_providers(ctx: RequestContext) -> dict[str, Any]:
-    items = []
-    for name in registry.enabled():
-        capabilities = registry.get(name).capabilities
-        items.append(
-            {
-                "name": name,
-                "currencies": sorted(capabilities.currencies),
-                "refunds": capabilities.refund,
-                "partial_refunds": capabilities.partial_refund,
-            }
-        )
-    return {"items": items}
+    return payment_admin.providers()
 
 
 @api.post(
     "/v1/payments",
+    operation_id="createPayment",
     summary="Pay for a booking (accepted) or a milestone (funding_required): the payer only",
     body=PaymentCreate,
     response=PaymentOut,
@@ -80,6 +75,7 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/payments/{payment_id}",
+    operation_id="getPayment",
     summary=(
         "A payment (payer, payee, admin); a pending one is re-checked with its provider. "
         "Only the payer sees `action` whole; admins see it redacted, the payee not at all"
@@ -89,24 +85,23 @@ def create_payment(ctx: RequestContext) -> dict[str, Any]:
     rate_limited=True,
 )
 def get_payment(ctx: RequestContext, payment_id: str) -> dict[str, Any]:
-    payment = payments.visible(payment_id, ctx.principal)
-    if payment.state == "pending" and limits.may_recheck_payment(payment.id):
-        payment = payments.refresh(payment)
-    return payment_views.shown_to(ctx.principal, payment.payer_user_id, payments.to_json(payment))
+    return payment_views.view(payment_id, ctx.principal, limits.may_recheck_payment)
 
 
 @api.post(
     "/v1/payments/webhook/{provider}",
+    operation_id="receivePaymentWebhook",
     summary="A provider's callback: authenticated where possible, stored, queued, answered",
     auth="public",
     errors=(400, 404, 413),
     # Providers call from a few addresses in bursts; intake is bounded by its size cap,
     # retention and API Gateway's throttling instead (docs/payments.md).
     rate_limited=False,
+    response=WebhookAck,
+    produces=("application/json", "text/plain"),
 )
 def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
-    headers = dict(ctx._request.headers.items())
-    answer = webhooks_intake.receive(provider, headers, ctx.raw_body)
+    answer = webhooks_intake.receive(provider, ctx.headers, ctx.raw_body)
     if isinstance(answer, str):
         return Reply(RawBody(answer))
     return Reply(answer)
@@ -114,98 +109,46 @@ def receive_webhook(ctx: RequestContext, provider: str) -> Reply:
 
 @api.get(
     "/v1/me/balance",
+    operation_id="getMyBalance",
     summary="What the platform owes me as a talent, per currency: available, pending, paid out",
     response=BalanceList,
 )
 def my_balance(ctx: RequestContext) -> dict[str, Any]:
-    talent_id = ctx.principal.user.talent_id
-    if talent_id is None:
-        return {"items": []}
-    from chalicelib.domain import ledger
-    from chalicelib.models import payouts as payout_store
-
-    available = {
-        b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_available(talent_id))
-    }
-    # Sent (or batched) and not yet confirmed paid.
-    pending = {
-        b.currency: b.balance for b in ledger_store.balances_of(ledger.in_transit(talent_id))
-    }
-    paid_out: dict[str, int] = {}
-    cursor: str | None = None
-    while True:
-        page, cursor = payout_store.list_for_talent(talent_id, limit=100, cursor=cursor)
-        for payout in page:
-            if payout.state == "paid":
-                paid_out[payout.currency] = paid_out.get(payout.currency, 0) + payout.amount
-        if not cursor:
-            break
-    currencies = sorted(set(available) | set(pending) | set(paid_out))
-    return {
-        "items": [
-            {
-                "currency": currency,
-                "available": available.get(currency, 0),
-                "pending": pending.get(currency, 0),
-                "paid_out": paid_out.get(currency, 0),
-            }
-            for currency in currencies
-        ]
-    }
+    return balances.talent_balance(ctx.principal)
 
 
 @api.get(
     "/v1/admin/ledger/trial-balance",
+    operation_id="getTrialBalance",
     summary="Every account's balance; the total per currency is zero",
     auth="admin",
     response=TrialBalanceOut,
 )
 def trial_balance(ctx: RequestContext) -> dict[str, Any]:
-    balances = ledger_store.all_balances()
-    totals: dict[str, int] = {}
-    for balance in balances:
-        totals[balance.currency] = totals.get(balance.currency, 0) + balance.balance
-    return {
-        "accounts": [
-            {"account": b.account, "currency": b.currency, "balance": b.balance} for b in balances
-        ],
-        "totals": totals,
-        "balanced": all(total == 0 for total in totals.values()),
-    }
-
-
-def _refund_json(refund: refund_store.Refund) -> dict[str, Any]:
-    return {
-        "id": refund.id,
-        "customer_id": refund.customer_id,
-        "payment_id": refund.payment_id,
-        "provider": refund.provider,
-        "amount": refund.amount,
-        "currency": refund.currency,
-        "state": refund.state,
-        "note": refund.note,
-    }
+    return balances.trial_balance()
 
 
 @api.get(
     "/v1/admin/refunds",
+    operation_id="listManualRefunds",
     summary="Refunds waiting for an admin (the provider cannot take them), oldest first",
     auth="admin",
     response=RefundList,
 )
 def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
-    return {"items": [_refund_json(r) for r in refund_store.manual()], "next_cursor": None}
+    return payment_admin.manual_refunds()
 
 
 @api.post(
     "/v1/admin/refunds/{refund_id}/settle",
+    operation_id="settleRefund",
     summary="Mark a refund paid back outside the provider (the ledger records it once)",
     auth="admin",
     response=RefundOut,
     errors=(404, 409),
 )
 def settle_refund(ctx: RequestContext, refund_id: str) -> dict[str, Any]:
-    return _refund_json(refunds.settle_manually(refund_id))
+    return payment_admin.refund_json(refunds.settle_manually(refund_id))
 
 
 class WebhookQuery(PageQuery):
@@ -214,29 +157,12 @@ class WebhookQuery(PageQuery):
 
 @api.get(
     "/v1/admin/webhooks",
+    operation_id="listWebhooks",
     summary="Stored provider callbacks by state (failed: retried, perhaps in the DLQ)",
     auth="admin",
     query=WebhookQuery,
     response=WebhookList,
 )
 def list_webhooks(ctx: RequestContext) -> dict[str, Any]:
-    from chalicelib.models import payments as payment_store
-
-    found, cursor = payment_store.list_webhooks(
-        ctx.query.state, limit=ctx.query.limit, cursor=ctx.query.cursor
-    )
-    return {
-        "items": [
-            {
-                "id": item.webhook_id,
-                "provider": item.provider,
-                "provider_ref": item.provider_ref,
-                "event_id": item.event_id,
-                "state": item.state,
-                "note": item.note,
-                "received_at": item.received_at.isoformat(),
-            }
-            for item in found
-        ],
-        "next_cursor": cursor,
-    }
+    query: WebhookQuery = ctx.query
+    return payment_admin.webhooks(query.state, query.limit, query.cursor)

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticValidationError
-
 from chalicelib import clock
-from chalicelib.errors import ValidationError
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
 from chalicelib.schemas.payouts import (
@@ -20,7 +16,7 @@ from chalicelib.schemas.payouts import (
     PayoutMethodOut,
     PayoutOut,
 )
-from chalicelib.web.router import Api, RawBody, Reply, RequestContext, parse_json_body
+from chalicelib.web.router import Api, RawBody, Reply, RequestContext
 
 if TYPE_CHECKING:
     from chalicelib.usecases.payouts import admin, methods, views
@@ -32,18 +28,9 @@ else:
 api = Api(__name__, tag="payouts")
 
 
-def _optional_body(ctx: RequestContext, model: type[BaseModel]) -> Any:
-    """An optional JSON body: none at all is the model's defaults."""
-    if not ctx.raw_body.strip():
-        return model()
-    try:
-        return model.model_validate(parse_json_body(ctx.raw_body))
-    except PydanticValidationError:
-        raise ValidationError("invalid request body") from None
-
-
 @api.put(
     "/v1/me/payout-method",
+    operation_id="setPayoutMethod",
     summary="Set where my payouts go (talent only); Stripe answers with an onboarding link",
     body=PayoutMethodIn,
     response=PayoutMethodOut,
@@ -56,6 +43,7 @@ def put_payout_method(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/me/payout-method",
+    operation_id="getPayoutMethod",
     summary="Where my payouts go (masked)",
     response=PayoutMethodOut,
     errors=(403, 404),
@@ -66,6 +54,7 @@ def get_payout_method(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/me/payouts",
+    operation_id="listMyPayouts",
     summary="My payouts as a talent, newest first",
     query=PageQuery,
     response=PayoutList,
@@ -78,8 +67,10 @@ def my_payouts(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/payouts/manual.csv",
+    operation_id="downloadManualPayouts",
     summary="The open manual payout batch as CSV, oldest first",
     auth="admin",
+    produces=("text/csv",),
 )
 def manual_batch(ctx: RequestContext) -> Reply:
     filename = f"manual-payouts-{clock.now().date().isoformat()}.csv"
@@ -91,6 +82,7 @@ def manual_batch(ctx: RequestContext) -> Reply:
 
 @api.get(
     "/v1/admin/payouts",
+    operation_id="listWaitingPayouts",
     summary="Payouts waiting for an admin: the manual batch, or unconfirmed ones",
     auth="admin",
     query=AdminPayoutsQuery,
@@ -104,23 +96,29 @@ def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/payouts/{payout_id}/paid",
+    operation_id="markPayoutPaid",
     summary="Mark a manual (or unconfirmed) payout paid: the ledger records it once",
     auth="admin",
+    body=MarkPaidIn,
+    body_required=False,
     response=PayoutOut,
     errors=(400, 404, 409),
 )
 def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
-    body: MarkPaidIn = _optional_body(ctx, MarkPaidIn)
+    body: MarkPaidIn = ctx.body
     return views.to_json(admin.mark_paid(payout_id, body.reference))
 
 
 @api.post(
     "/v1/admin/payouts/{payout_id}/failed",
+    operation_id="markPayoutFailed",
     summary="Mark a manual (or unconfirmed) payout failed: its money goes back to available",
     auth="admin",
+    body=MarkFailedIn,
+    body_required=False,
     response=PayoutOut,
     errors=(400, 404, 409),
 )
 def mark_failed(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
-    body: MarkFailedIn = _optional_body(ctx, MarkFailedIn)
+    body: MarkFailedIn = ctx.body
     return views.to_json(admin.mark_failed(payout_id, body.reason))

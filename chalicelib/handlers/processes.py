@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.reference import ProcessList
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
@@ -19,8 +20,10 @@ api = Api(__name__, tag="transactions")
 
 @api.get(
     "/v1/processes",
+    operation_id="listProcesses",
     summary="Every process definition (states, transitions, actors, timers), all versions",
     auth="public",
+    response=ProcessList,
 )
 def list_processes(ctx: RequestContext) -> dict[str, Any]:
     ordered = sorted(processes.REGISTRY.values(), key=lambda p: (p.name, p.version))

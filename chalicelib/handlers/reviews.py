@@ -84,6 +84,7 @@ def _list(ctx: RequestContext, reviewee_type: str, reviewee_id: str) -> ReviewLi
 
 @api.post(
     "/v1/reviews",
+    operation_id="createReview",
     summary="Review the other party of a completed booking or contract (blind until both "
     "reviewed or 14 days passed)",
     body=ReviewCreate,
@@ -97,6 +98,7 @@ def post_review(ctx: RequestContext) -> ReviewOut:
 
 @api.get(
     "/v1/reviews/{review_id}",
+    operation_id="getReview",
     summary="A review: its author always, everyone once published",
     auth="optional",
     response=ReviewOut,
@@ -108,6 +110,7 @@ def get_review(ctx: RequestContext, review_id: str) -> ReviewOut:
 
 @api.get(
     "/v1/talent/{talent_id}/reviews",
+    operation_id="listTalentReviews",
     summary="A talent's published reviews, newest first (the first page with the summary)",
     auth="optional",
     query=PageQuery,
@@ -120,6 +123,7 @@ def talent_reviews(ctx: RequestContext, talent_id: str) -> ReviewList:
 
 @api.get(
     "/v1/users/{user_id}/reviews",
+    operation_id="listUserReviews",
     summary="Published reviews that talent wrote about a customer, newest first",
     auth="public",
     query=PageQuery,
@@ -132,6 +136,7 @@ def user_reviews(ctx: RequestContext, user_id: str) -> ReviewList:
 
 @api.post(
     "/v1/reviews/{review_id}/reply",
+    operation_id="replyToReview",
     summary="The reviewee's one reply, after publication",
     body=ReplyCreate,
     response=ReviewOut,
@@ -144,6 +149,7 @@ def reply_review(ctx: RequestContext, review_id: str) -> ReviewOut:
 
 @api.post(
     "/v1/reviews/{review_id}/appeal",
+    operation_id="appealReview",
     summary="The author's one appeal of a hidden review: back to the moderation queue",
     body=AppealCreate,
     response=ReportOut,

@@ -26,6 +26,7 @@ def serialize(entry: saved_store.SavedTalent) -> SavedOut:
 
 @api.post(
     "/v1/me/saved/{talent_id}",
+    operation_id="saveTalent",
     summary="Save a talent (201 the first time, 200 after)",
     response=SavedOut,
     status=201,
@@ -37,14 +38,23 @@ def save_talent(ctx: RequestContext, talent_id: str) -> Reply:
     return Reply(serialize(entry), status=201 if created else 200)
 
 
-@api.delete("/v1/me/saved/{talent_id}", summary="Unsave a talent (idempotent)", status=204)
+@api.delete(
+    "/v1/me/saved/{talent_id}",
+    operation_id="unsaveTalent",
+    summary="Unsave a talent (idempotent)",
+    status=204,
+)
 def unsave_talent(ctx: RequestContext, talent_id: str) -> Reply:
     saved.unsave(ctx.principal, talent_id)
     return Reply(None, status=204)
 
 
 @api.get(
-    "/v1/me/saved", summary="Saved talent, most recent first", query=PageQuery, response=SavedList
+    "/v1/me/saved",
+    operation_id="listSavedTalent",
+    summary="Saved talent, most recent first",
+    query=PageQuery,
+    response=SavedList,
 )
 def list_saved(ctx: RequestContext) -> SavedList:
     query: PageQuery = ctx.query

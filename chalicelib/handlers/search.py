@@ -25,6 +25,7 @@ api = Api(__name__, tag="discovery")
 
 @api.get(
     "/v1/search/talent",
+    operation_id="searchTalent",
     summary="Search public talent (docs/search.md: filters, sorts, ranking, cost)",
     auth="public",
     query=SearchParams,
@@ -38,6 +39,7 @@ def search_talent(ctx: RequestContext) -> SearchResults:
 
 @api.get(
     "/v1/featured",
+    operation_id="listFeatured",
     summary="Featured sections (new talent, available this weekend, top rated per category)",
     auth="public",
     response=FeaturedSections,

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.errors import ValidationError
 from chalicelib.handlers.subject_views import subject_json
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import PageQuery
-from chalicelib.schemas.transactions import EventList, SubjectOut, TransitionQuery
+from chalicelib.schemas.transactions import (
+    EventList,
+    SubjectOut,
+    TransitionParams,
+    TransitionQuery,
+)
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
@@ -30,31 +33,21 @@ COLLECTIONS = {
 }
 
 
-def _params(ctx: RequestContext) -> dict[str, Any]:
-    raw = ctx.raw_body
-    if not raw.strip():
-        return {}
-    try:
-        params = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise ValidationError("request body is not valid JSON") from None
-    if not isinstance(params, dict):
-        raise ValidationError("the body holds the transition's parameters as a JSON object")
-    return params
-
-
 def _register(collection: str, subject_type: str) -> None:
     @api.post(
         f"/v1/{collection}/{{subject_id}}/transitions/{{name}}",
+        operation_id=f"transition{subject_type.title()}",
         summary=f"Take a transition of a {subject_type} (?dry_run=true checks without writing)",
         query=TransitionQuery,
+        body=TransitionParams,
+        body_required=False,
         response=SubjectOut,
         errors=(400, 403, 404, 409),
     )
     def take(ctx: RequestContext, subject_id: str, name: str) -> dict[str, Any]:
         caller = transitions.Caller(ctx.principal)
         outcome = transitions.apply(
-            subject_type, subject_id, name, caller, _params(ctx), dry_run=ctx.query.dry_run
+            subject_type, subject_id, name, caller, ctx.body.root, dry_run=ctx.query.dry_run
         )
         body = subject_json(outcome.subject, caller)
         if outcome.dry_run:
@@ -63,6 +56,7 @@ def _register(collection: str, subject_type: str) -> None:
 
     @api.get(
         f"/v1/{collection}/{{subject_id}}/events",
+        operation_id=f"list{subject_type.title()}Events",
         summary=f"A {subject_type}'s history, oldest first",
         query=PageQuery,
         response=EventList,
@@ -93,6 +87,7 @@ def _party_view(subject_type: str, ctx: RequestContext, subject_id: str) -> dict
 
 @api.get(
     "/v1/proposals/{proposal_id}",
+    operation_id="getProposal",
     summary="A proposal (the job owner, the proposing talent, admins)",
     response=SubjectOut,
     errors=(404,),
@@ -103,6 +98,7 @@ def get_proposal(ctx: RequestContext, proposal_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/milestones/{milestone_id}",
+    operation_id="getMilestone",
     summary="A milestone (the contract's parties, admins)",
     response=SubjectOut,
     errors=(404,),
@@ -113,6 +109,7 @@ def get_milestone(ctx: RequestContext, milestone_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/contracts/{contract_id}",
+    operation_id="getContract",
     summary="A contract with its milestones (the two parties, admins)",
     response=SubjectOut,
     errors=(404,),

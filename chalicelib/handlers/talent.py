@@ -74,6 +74,7 @@ def serialize(talent: talent_store.Talent) -> TalentOut:
 
 @api.post(
     "/v1/talent",
+    operation_id="createTalent",
     summary="Create the caller's talent profile (adds the talent role)",
     body=TalentCreate,
     response=TalentOut,
@@ -86,6 +87,7 @@ def create_talent(ctx: RequestContext) -> TalentOut:
 
 @api.get(
     "/v1/talent/{talent_id}",
+    operation_id="getTalent",
     summary="A talent profile (inactive or suspended ones: owner and admins only)",
     auth="optional",
     response=TalentOut,
@@ -97,6 +99,7 @@ def get_talent(ctx: RequestContext, talent_id: str) -> TalentOut:
 
 @api.patch(
     "/v1/talent/{talent_id}",
+    operation_id="updateTalent",
     summary="Update a talent profile (owner; admins also suspend and award badges)",
     body=TalentPatch,
     response=TalentOut,
@@ -108,6 +111,7 @@ def patch_talent(ctx: RequestContext, talent_id: str) -> TalentOut:
 
 @api.post(
     "/v1/talent/{talent_id}/portfolio",
+    operation_id="addPortfolioItem",
     summary="Add a portfolio item (verified portfolio media of the owner)",
     body=PortfolioCreate,
     response=PortfolioEntryOut,
@@ -120,6 +124,7 @@ def add_portfolio(ctx: RequestContext, talent_id: str) -> PortfolioEntryOut:
 
 @api.patch(
     "/v1/talent/{talent_id}/portfolio/{item_id}",
+    operation_id="updatePortfolioItem",
     summary="Edit a portfolio item",
     body=PortfolioPatch,
     response=PortfolioEntryOut,
@@ -132,6 +137,7 @@ def patch_portfolio(ctx: RequestContext, talent_id: str, item_id: str) -> Portfo
 
 @api.delete(
     "/v1/talent/{talent_id}/portfolio/{item_id}",
+    operation_id="deletePortfolioItem",
     summary="Remove a portfolio item",
     status=204,
     errors=(403, 404),
@@ -152,6 +158,7 @@ def _availability_out(result: availability.Availability) -> AvailabilityOut:
 
 @api.get(
     "/v1/talent/{talent_id}/availability",
+    operation_id="getAvailability",
     summary="Each day's availability between from and to (the talent's local dates)",
     auth="optional",
     query=AvailabilityQuery,
@@ -165,6 +172,7 @@ def get_availability(ctx: RequestContext, talent_id: str) -> AvailabilityOut:
 
 @api.put(
     "/v1/talent/{talent_id}/availability",
+    operation_id="setAvailability",
     summary="Set days (up to 366) and/or the weekly plan",
     body=AvailabilityPut,
     response=AvailabilityOut,

@@ -54,6 +54,7 @@ def serialize_message(message: Message) -> MessageOut:
 
 @api.post(
     "/v1/threads",
+    operation_id="createThread",
     summary="Open a thread (201), or add to the existing one between the same two people (200)",
     body=ThreadCreate,
     response=ThreadOut,
@@ -71,7 +72,11 @@ def open_thread(ctx: RequestContext) -> Reply:
 
 
 @api.get(
-    "/v1/threads", summary="My threads, latest activity first", query=PageQuery, response=ThreadList
+    "/v1/threads",
+    operation_id="listThreads",
+    summary="My threads, latest activity first",
+    query=PageQuery,
+    response=ThreadList,
 )
 def list_threads(ctx: RequestContext) -> ThreadList:
     query: PageQuery = ctx.query
@@ -80,13 +85,20 @@ def list_threads(ctx: RequestContext) -> ThreadList:
     return ThreadList(items=[serialize_thread(t, me) for t in threads], next_cursor=cursor)
 
 
-@api.get("/v1/threads/{thread_id}", summary="A thread", response=ThreadOut, errors=(404,))
+@api.get(
+    "/v1/threads/{thread_id}",
+    operation_id="getThread",
+    summary="A thread",
+    response=ThreadOut,
+    errors=(404,),
+)
 def get_thread(ctx: RequestContext, thread_id: str) -> ThreadOut:
     return serialize_thread(conversations.get(ctx.principal, thread_id), ctx.principal.user_id)
 
 
 @api.post(
     "/v1/threads/{thread_id}/messages",
+    operation_id="sendMessage",
     summary="Send a message",
     body=MessageCreate,
     response=MessageOut,
@@ -101,6 +113,7 @@ def send_message(ctx: RequestContext, thread_id: str) -> MessageOut:
 
 @api.get(
     "/v1/threads/{thread_id}/messages",
+    operation_id="listMessages",
     summary="Messages, newest first; the cursor pages back in time",
     query=PageQuery,
     response=MessageList,
@@ -114,6 +127,7 @@ def list_messages(ctx: RequestContext, thread_id: str) -> MessageList:
 
 @api.post(
     "/v1/threads/{thread_id}/read",
+    operation_id="markThreadRead",
     summary="Move my read mark forward (never back) and zero my unread count",
     body=ReadReceipt,
     response=ThreadOut,
@@ -127,6 +141,7 @@ def mark_read(ctx: RequestContext, thread_id: str) -> ThreadOut:
 
 @api.get(
     "/v1/threads/{thread_id}/attachments/{media_id}",
+    operation_id="getThreadAttachment",
     summary="An attachment of the thread, with a short-lived download link (participants only)",
     response=MediaOut,
     errors=(404,),

@@ -30,7 +30,12 @@ def _check_category(value: str) -> str:
     return value
 
 
-CategorySlug = Annotated[str, AfterValidator(_check_category)]
+# The document lists the known slugs, so a client can offer them and a fuzzer pick one.
+CategorySlug = Annotated[
+    str,
+    AfterValidator(_check_category),
+    Field(json_schema_extra={"enum": sorted(categories.BY_SLUG)}),
+]
 
 
 def _check_packages(pricing: Pricing | None, packages: list[PackageIn] | None) -> None:

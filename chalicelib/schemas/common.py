@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
@@ -38,16 +38,38 @@ class ErrorEnvelope(ApiModel):
 MAX_MONEY_AMOUNT = 10**12
 
 
+_MINOR_UNITS = (
+    "an integer in the currency's smallest unit in practical use "
+    "(IQD: dinars; USD, EUR, GBP: cents)"
+)
+
+
 class MoneyIn(StrictModel):
-    amount: StrictInt = Field(gt=0, le=MAX_MONEY_AMOUNT, description="minor units, an integer")
+    amount: StrictInt = Field(gt=0, le=MAX_MONEY_AMOUNT, description=_MINOR_UNITS)
     currency: Currency
 
 
 class Money(ApiModel):
-    amount: int
-    currency: str
+    amount: int = Field(ge=0, description=_MINOR_UNITS)
+    currency: Currency
+
+
+# Ids are ULIDs. A request field typed `Id` publishes the pattern for clients and fuzzers;
+# the API does not refuse other text by it (an unknown id stays a 404, as it always was).
+ULID_PATTERN = "^[0-9A-HJKMNP-TV-Z]{26}$"
+Id = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        json_schema_extra={"pattern": ULID_PATTERN, "description": "a ULID"},
+    ),
+]
+
+CURSOR_TEXT = "An opaque cursor: the previous page's `next_cursor`, passed back unchanged"
+Cursor = Annotated[str, Field(max_length=2048, description=CURSOR_TEXT)]
 
 
 class PageQuery(ApiModel):
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
+    cursor: Cursor | None = Field(default=None, description=CURSOR_TEXT)

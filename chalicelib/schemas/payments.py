@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
-from chalicelib.schemas.common import ApiModel, Money, StrictModel
+from chalicelib.schemas.common import ApiModel, Id, Money, StrictModel
 from chalicelib.schemas.urls import ReturnUrl
 
 
 class SubjectRef(StrictModel):
     type: Literal["booking", "milestone"]
-    id: str = Field(min_length=1, max_length=64)
+    id: Id
 
 
 class PaymentCreate(StrictModel):

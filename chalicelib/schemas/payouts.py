@@ -23,7 +23,11 @@ def normalise_iban(value: str) -> str:
 
 class PayoutMethodIn(StrictModel):
     provider: PayoutProvider
-    details: dict[str, Any] = Field(default_factory=dict)
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="per provider: fib `{iban}`; manual `{bank_name, account_name, "
+        "account_number}`; stripe `{country?, refresh_url?, return_url?}`",
+    )
 
 
 class FibDetails(StrictModel):

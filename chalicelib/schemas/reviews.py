@@ -7,8 +7,7 @@ from typing import Literal
 from pydantic import Field, StrictInt
 
 from chalicelib.domain import reviews as rules
-from chalicelib.schemas.common import ApiModel, StrictModel
-from chalicelib.schemas.threads import Id
+from chalicelib.schemas.common import ApiModel, Id, StrictModel
 
 Stars = StrictInt
 

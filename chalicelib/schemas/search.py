@@ -4,7 +4,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chalicelib.schemas.common import ApiModel, Currency, Money
+from chalicelib.schemas.common import CURSOR_TEXT, ApiModel, Currency, Cursor, Money
 
 Sort = Literal["relevance", "rating", "price_asc", "price_desc", "distance"]
 
@@ -28,7 +28,7 @@ class SearchParams(ApiModel):
     language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
     sort: Sort = "relevance"
     limit: int = Field(default=20, ge=1, le=100)
-    cursor: str | None = Field(default=None, max_length=2048)
+    cursor: Cursor | None = Field(default=None, description=CURSOR_TEXT)
 
 
 class TalentCard(ApiModel):

@@ -6,10 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from chalicelib.schemas.common import ApiModel, StrictModel
+from chalicelib.schemas.common import ApiModel, Id, StrictModel
 
 AboutType = Literal["talent", "booking", "job", "proposal", "contract"]
-Id = Annotated[str, Field(min_length=1, max_length=64)]
 # Code points, not bytes: 5000 Arabic letters or emoji are as welcome as 5000 Latin ones.
 Body = Annotated[str, Field(min_length=1, max_length=5000)]
 Attachments = Annotated[list[Id], Field(max_length=10)]
@@ -32,7 +31,7 @@ class MessageCreate(StrictModel):
 
 
 class ReadReceipt(StrictModel):
-    up_to: str = Field(min_length=1, max_length=64, description="a message id of this thread")
+    up_to: Id = Field(description="a message id of this thread")
 
 
 class AboutOut(ApiModel):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from chalicelib.schemas.catalog import CategorySlug, Tier
-from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, StrictModel
+from chalicelib.schemas.common import ApiModel, Id, Money, MoneyIn, PageQuery, StrictModel
 
 MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
@@ -23,7 +23,7 @@ class BookingLocation(StrictModel):
 
 
 class BookingCreate(StrictModel):
-    service_id: str = Field(min_length=1, max_length=64)
+    service_id: Id
     package_tier: Tier | None = None
     start: datetime
     end: datetime | None = None
@@ -148,6 +148,15 @@ class TransitionQuery(ApiModel):
     dry_run: bool = False
 
 
+class TransitionParams(RootModel[dict[str, Any]]):
+    """The transition's parameters: each transition names its own in `GET /v1/processes`
+    (e.g. `quote {price, note?}`, `cancel {reason?}`); an unknown name is a 400."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    root: dict[str, Any] = Field(default_factory=dict)
+
+
 class Budget(StrictModel):
     type: Literal["fixed", "hourly"]
     min: MoneyIn
@@ -203,7 +212,7 @@ class JobSearchQuery(PageQuery):
 
 
 class InviteCreate(StrictModel):
-    talent_id: str = Field(min_length=1, max_length=64)
+    talent_id: Id
 
 
 class ProposedMilestone(StrictModel):

@@ -7,10 +7,12 @@ whole; an admin (support) sees its shape with every secret replaced; the payee s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from chalicelib.auth.principal import Principal
+from chalicelib.usecases import payments
 
 REDACTED = "[redacted]"
 # Fields that stay readable for admins: they say what kind of action it is and until when.
@@ -45,3 +47,14 @@ def shown_to(principal: Principal, payer_user_id: str, body: dict[str, Any]) -> 
     if principal.is_admin:
         return {**body, "action": redacted_action(action)}
     return {**body, "action": None}
+
+
+def view(
+    payment_id: str, principal: Principal, may_recheck: Callable[[str], bool]
+) -> dict[str, Any]:
+    """A payment as `principal` may see it (payer, payee or admin; others 404). A pending one
+    is asked of its provider first when `may_recheck` allows (the caller's rate limit)."""
+    payment = payments.visible(payment_id, principal)
+    if payment.state == "pending" and may_recheck(payment.id):
+        payment = payments.refresh(payment)
+    return shown_to(principal, payment.payer_user_id, payments.to_json(payment))

@@ -60,9 +60,7 @@ def guard(ctx: RequestContext, run: Callable[[], Response]) -> Response:
     if not _KEY_PATTERN.match(key):
         raise ValidationError("Idempotency-Key must be 1-255 visible ASCII characters")
     scope = _scope(ctx)
-    fingerprint = request_fingerprint(
-        ctx._request.method, ctx.path + _query_suffix(ctx), ctx.raw_body
-    )
+    fingerprint = request_fingerprint(ctx.method, ctx.path + _query_suffix(ctx), ctx.raw_body)
     ttl = timedelta(seconds=get_settings().idempotency_ttl_seconds)
     claim = records.claim(scope, key, fingerprint, ttl)
     if not claim.owned:
@@ -88,7 +86,7 @@ def guard(ctx: RequestContext, run: Callable[[], Response]) -> Response:
 
 
 def _query_suffix(ctx: RequestContext) -> str:
-    params = ctx._request.query_params
+    params = ctx.query_params
     if not params:
         return ""
     return "?" + "&".join(f"{k}={v}" for k, v in sorted(params.items()))

@@ -41,6 +41,13 @@ class RouteSpec:
     rate_limited: bool = False  # writes, and reads that call a provider (web/limits.py)
     # Other success statuses answered with the same body (a repeated save is 200, not 201).
     also: tuple[int, ...] = ()
+    # The client-facing name of the operation (camelCase, unique): declared, never derived.
+    operation_id: str | None = None
+    # False: the body may be left out entirely, and then is the model's defaults.
+    body_required: bool = True
+    # Media types of the success answer: JSON (the response model), or text such as a CSV
+    # download or the plain text a payment provider expects.
+    produces: tuple[str, ...] = ("application/json",)
 
     @property
     def success_statuses(self) -> tuple[int, ...]:
@@ -68,6 +75,8 @@ class RawBody:
 
 
 class RequestContext:
+    """What a view may know of its request; the framework's request object stays in here."""
+
     def __init__(self, blueprint: Blueprint, spec: RouteSpec) -> None:
         self._request = blueprint.current_request
         self._spec = spec
@@ -78,6 +87,19 @@ class RequestContext:
     def header(self, name: str) -> str | None:
         value = self._request.headers.get(name)
         return str(value) if value is not None else None
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Every request header, names in lower case."""
+        return {str(k).lower(): str(v) for k, v in (self._request.headers or {}).items()}
+
+    @property
+    def method(self) -> str:
+        return str(self._request.method)
+
+    @property
+    def query_params(self) -> dict[str, str]:
+        return _query_dict(self._request.query_params)
 
     @property
     def request_context(self) -> dict[str, Any]:
@@ -122,7 +144,7 @@ def _field_errors(error: PydanticValidationError) -> list[dict[str, str]]:
     ]
 
 
-def parse_json_body(raw: bytes) -> Any:
+def _parse_json_body(raw: bytes) -> Any:
     if not raw.strip():
         raise ValidationError("request body is required")
     try:
@@ -168,9 +190,12 @@ def _run(
         if spec.auth == "admin":
             principal.require_admin()
     if spec.body is not None:
-        ctx.body = _validate(spec.body, parse_json_body(ctx.raw_body), "request body")
+        if not spec.body_required and not ctx.raw_body.strip():
+            ctx.body = _validate(spec.body, {}, "request body")
+        else:
+            ctx.body = _validate(spec.body, _parse_json_body(ctx.raw_body), "request body")
     if spec.query is not None:
-        ctx.query = _validate(spec.query, _query_dict(ctx._request.query_params), "query")
+        ctx.query = _validate(spec.query, ctx.query_params, "query")
     return _to_response(spec, view(ctx, **params))
 
 
@@ -196,6 +221,9 @@ class Api:
         errors: tuple[int, ...] = (),
         rate_limited: bool | None = None,
         also: tuple[int, ...] = (),
+        operation_id: str | None = None,
+        body_required: bool = True,
+        produces: tuple[str, ...] = ("application/json",),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         spec = RouteSpec(
             method=method,
@@ -211,6 +239,9 @@ class Api:
             errors=errors,
             rate_limited=method in MUTATING if rate_limited is None else rate_limited,
             also=also,
+            operation_id=operation_id,
+            body_required=body_required,
+            produces=produces,
         )
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:

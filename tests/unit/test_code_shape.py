@@ -174,3 +174,19 @@ def test_only_the_settings_module_reads_the_environment() -> None:
     )
     assert set(readers) - SETTINGS_MODULES == set()
     assert set(readers) >= SETTINGS_MODULES
+
+
+_FRAMEWORK_REQUEST = re.compile(r"\._request\b|\bcurrent_request\b")
+# The router wraps the framework's request in RequestContext (headers, raw_body,
+# query_params, ...); the application keeps it per thread.
+REQUEST_OWNERS = {"web/router.py", "web/application.py"}
+
+
+def test_only_the_router_touches_the_framework_request() -> None:
+    touching = {
+        str(path.relative_to(CHALICELIB))
+        for path in CHALICELIB.rglob("*.py")
+        if _FRAMEWORK_REQUEST.search(path.read_text())
+    }
+    assert touching - REQUEST_OWNERS == set()
+    assert "web/router.py" in touching

@@ -7,8 +7,7 @@ from typing import Literal
 from pydantic import Field, StrictInt
 
 from chalicelib.domain import disputes as rules
-from chalicelib.schemas.common import ApiModel, Currency, Money, PageQuery, StrictModel
-from chalicelib.schemas.threads import Id
+from chalicelib.schemas.common import ApiModel, Currency, Id, Money, PageQuery, StrictModel
 
 
 class RefundIn(StrictModel):

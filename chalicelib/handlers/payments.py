@@ -128,8 +128,12 @@ def my_balance(ctx: RequestContext) -> dict[str, Any]:
         b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_available(talent_id))
     }
     # Sent (or batched) and not yet confirmed paid.
-    pending = {
+    in_transit = {
         b.currency: b.balance for b in ledger_store.balances_of(ledger.in_transit(talent_id))
+    }
+    # Released at a report-required booking's completion, held until QC passes.
+    held = {
+        b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_pending(talent_id))
     }
     paid_out: dict[str, int] = {}
     cursor: str | None = None
@@ -140,13 +144,15 @@ def my_balance(ctx: RequestContext) -> dict[str, Any]:
                 paid_out[payout.currency] = paid_out.get(payout.currency, 0) + payout.amount
         if not cursor:
             break
-    currencies = sorted(set(available) | set(pending) | set(paid_out))
+    currencies = sorted(set(available) | set(in_transit) | set(held) | set(paid_out))
     return {
         "items": [
             {
                 "currency": currency,
                 "available": available.get(currency, 0),
-                "pending": pending.get(currency, 0),
+                "pending": held.get(currency, 0) + in_transit.get(currency, 0),
+                "held_for_qc": held.get(currency, 0),
+                "in_transit": in_transit.get(currency, 0),
                 "paid_out": paid_out.get(currency, 0),
             }
             for currency in currencies

@@ -77,14 +77,19 @@ def qc_service(api: JsonClient, talent_email: str = TALENT, **overrides: Any) ->
 
 
 def delivered(
-    api: JsonClient, clock: Any, service_id: str, customer: str = CUSTOMER, start: str = START
+    api: JsonClient,
+    clock: Any,
+    service_id: str,
+    customer: str = CUSTOMER,
+    start: str = START,
+    talent: str = TALENT,
 ) -> dict[str, Any]:
     """Book, accept, pay, deliver (5 minutes after the start)."""
     booking = book(api, service_id, customer=customer, start=start)
-    assert take(api, "bookings", booking["id"], "accept", TALENT).status == 200
+    assert take(api, "bookings", booking["id"], "accept", talent).status == 200
     system("booking", booking["id"], "payment_succeeded", payment_id=f"pay_{booking['id']}")
     clock.set(datetime.fromisoformat(start.replace("Z", "+00:00")) + timedelta(minutes=5))
-    reply = take(api, "bookings", booking["id"], "mark_delivered", TALENT)
+    reply = take(api, "bookings", booking["id"], "mark_delivered", talent)
     assert reply.status == 200, reply.body
     return dict(reply.body)
 

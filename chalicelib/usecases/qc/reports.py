@@ -77,6 +77,9 @@ def submit(principal: Principal, booking_id: str, body: ReportCreate) -> Subject
         "reasons": [],
         "explanations": [],
         "checked_at": None,
+        "report_version": version,
+        "decided_by": None,
+        "note": None,
     }
     writes = Writes()
     store.submit_in(writes, booking, report, qc)

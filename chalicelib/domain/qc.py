@@ -23,8 +23,11 @@ Status = Literal["pending", "passed", "revise", "waived"]
 STATUSES: tuple[Status, ...] = ("pending", "passed", "revise", "waived")
 # Once passed or waived the gate is open for good: nothing re-evaluates it.
 OPEN: frozenset[str] = frozenset({"passed", "waived"})
-# A report may be posted in these booking states, and replaced only while QC says `revise`.
-REPORTABLE_STATES: frozenset[str] = frozenset({"delivered", "completed"})
+# A report may be posted in these booking states, and replaced only while QC says `revise`
+# (`refunded` only when the dispute's resolution left the talent a share, held for QC).
+REPORTABLE_STATES: frozenset[str] = frozenset({"delivered", "completed", "refunded"})
+# Where a completion (or a dispute's resolution) may hold the talent's share for QC.
+HOLDING_STATES: frozenset[str] = frozenset({"completed", "refunded"})
 REPLACEABLE: frozenset[str] = frozenset({"revise"})
 
 # Reason codes, one per rule (API: `qc.reasons`).

@@ -1,8 +1,9 @@
 """The QC gate in the ledger. A report-required booking's completion (or a dispute's
-release) puts the talent's net share in `talent:<id>:pending` instead of `available`, and
-notes the hold on the booking (`qc_hold`); QC `passed` or an admin's `waived` moves it to
-`available` with its own entry (`booking-<id>-qc-release`, so exactly once) and schedules
-the payout then. A booking whose QC was already open when it completed is paid as any.
+resolution, including the talent's share of a partial refund) puts the talent's net share in
+`talent:<id>:pending` instead of `available`, and notes the hold on the booking (`qc_hold`);
+QC `passed` or an admin's `waived` moves it to `available` with its own entry
+(`booking-<id>-qc-release`, so exactly once) and schedules the payout then. A booking whose
+QC was already open when it settled is paid as any.
 
 Each side conditions its write on what it read of the other: the completion on the QC
 status (models/qc.py never moves it back), the verdict on the booking's version. So when
@@ -24,7 +25,6 @@ from chalicelib.models.writes import Writes
 from chalicelib.usecases.process_registry import Change
 
 HOLD = "qc_hold"
-RELEASABLE_STATES = frozenset({"completed"})
 
 
 def _and_condition(change: Change, condition: object) -> None:
@@ -50,6 +50,14 @@ def hold_in(change: Change, net: int, currency: str, settled_entry_id: str) -> b
     return True
 
 
+def awaits_report(booking: Subject) -> bool:
+    """Whether the booking's money waits (or will wait) for its report: delivered and not
+    settled, or settled with a share held for QC (a partial refund leaves one too)."""
+    if booking.state in ("delivered", "completed", "disputed"):
+        return True
+    return booking.state in rules.HOLDING_STATES and bool(booking.data.get(HOLD))
+
+
 def release_entry_id(booking_id: str) -> str:
     return f"booking-{booking_id}-qc-release"
 
@@ -57,9 +65,9 @@ def release_entry_id(booking_id: str) -> str:
 def release_in(writes: Writes, booking: Subject, now: datetime) -> bool:
     """In the transaction that opens the gate (conditioned on `booking`'s version): what the
     completion held becomes available, and its payout is scheduled. False: nothing held
-    (not completed yet, nothing to the talent, or disputed: frozen)."""
+    (not settled yet, nothing to the talent, or disputed: frozen)."""
     hold = booking.data.get(HOLD)
-    if not hold or booking.state not in RELEASABLE_STATES:
+    if not hold or booking.state not in rules.HOLDING_STATES:
         return False
     from chalicelib.usecases.payouts import scheduling
 

@@ -23,6 +23,7 @@ from chalicelib.models import qc as store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
 from chalicelib.usecases.process_registry import Catalogue, Change
+from chalicelib.usecases.qc import gate
 from chalicelib.usecases.subject_writes import DETAIL_REMINDER
 
 CATALOGUE = Catalogue()
@@ -31,9 +32,6 @@ NUDGE_TIMER = "qc.nudge"
 ESCALATE_TIMER = "qc.escalate"
 REPORT_MISSING = "report_missing"
 QC_NOT_OPEN = "qc_not_open"
-# While these hold the booking's money (or will), the talent is nudged and admins told.
-LIVE_STATES = frozenset({"delivered", "completed", "disputed"})
-
 # (name, after delivery, timer kind, when guard)
 SCHEDULE: tuple[tuple[str, timedelta, str, str], ...] = (
     ("report_due_24h", timedelta(hours=24), NUDGE_TIMER, REPORT_MISSING),
@@ -85,7 +83,7 @@ def _applies(timer: timers.Timer) -> Subject | None:
     from chalicelib.usecases import process_wiring
 
     booking = subjects.get("booking", str(timer.payload["booking_id"]))
-    if booking is None or booking.state not in LIVE_STATES:
+    if booking is None or not gate.awaits_report(booking):
         return None
     when = str(timer.payload["when"])
     if not process_wiring.load().guard_holds(when, booking, clock.now()):

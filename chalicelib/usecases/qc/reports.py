@@ -21,6 +21,7 @@ from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
 from chalicelib.schemas.qc import ReportCreate
 from chalicelib.usecases.process_registry import Caller
+from chalicelib.usecases.qc import gate
 
 REPORT_SUBMITTED = "qc.report_submitted"
 
@@ -36,7 +37,7 @@ def _reportable(booking: Subject, principal: Principal) -> None:
             "this booking's service does not require a delivery report",
             {"report_required": False},
         )
-    if booking.state not in rules.REPORTABLE_STATES:
+    if booking.state not in rules.REPORTABLE_STATES or not gate.awaits_report(booking):
         raise ConflictError(
             "a report is written once the booking is delivered", {"state": booking.state}
         )

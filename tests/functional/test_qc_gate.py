@@ -196,3 +196,27 @@ def test_a_pass_racing_the_completion_still_releases(
     talent = api.get(f"/v1/bookings/{booking}", as_user=TALENT).body["talent_id"]
     assert qc.balances(talent) == {"pending": 0, "available": NET}
     assert qc.trial_balance_is_zero()
+
+
+def test_a_partial_refunds_talent_share_waits_for_qc_too(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    from chalicelib.usecases.qc import evaluation
+
+    booking = qc.delivered(api, frozen_clock, qc.qc_service(api)["id"])["id"]
+    assert (
+        take(api, "bookings", booking, "dispute", CUSTOMER, reason="x", category="late").status
+        == 200
+    )
+    refund = 50_000
+    resolved = take(
+        api, "bookings", booking, "resolve", ADMIN, decision="refund", refund_amount=refund
+    )
+    assert resolved.status == 200 and resolved.body["state"] == "refunded", resolved.body
+    share = (qc.PRICE - refund) - (qc.PRICE - refund) // 10
+    talent = resolved.body["talent_id"]
+    assert qc.balances(talent) == {"pending": share, "available": 0}
+    assert qc.post_report(api, booking, qc.good_report()).status == 201
+    assert evaluation.evaluate(booking, 1) == "passed"
+    assert qc.balances(talent) == {"pending": 0, "available": share}
+    assert qc.trial_balance_is_zero()

@@ -17,7 +17,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import conversation_scenarios, notification_scenarios, review_scenarios
+from bench import conversation_scenarios, notification_scenarios, qc_scenarios, review_scenarios
 from bench.ddb_payments import close as close_payment_sandbox
 from bench.ddb_payments import payment_scenarios
 from bench.harness import Call, DynamoCallCounter, local_app
@@ -574,6 +574,19 @@ SCENARIOS += conversation_scenarios.build(Scenario)  # issue 13: threads, messag
 SCENARIOS += notification_scenarios.build(Scenario)  # issue 14: the center and the worker
 SCENARIOS += review_scenarios.build(  # issue 15: posting (blind, then both), reading
     Scenario, booking_setup=_booking("delivered"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
+)
+SCENARIOS += qc_scenarios.build(  # issue 18: a report post, an admin's waiver, the queue
+    Scenario,
+    deals=_deals,
+    deal=_deal,
+    frozen=_frozen,
+    book=book,
+    take=take,
+    confirm=_confirm_payment,
+    buyer=BUYER,
+    seller=SELLER,
+    admin="admin@example.com",  # ADMIN_EMAILS of bench/harness.py
+    day=lambda: next(_next_day),
 )
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.qc import (
+    DeliveryReportCreate,
+    DeliveryReportPosted,
     QcDecision,
     QcQueueList,
     QcQueueQuery,
-    ReportCreate,
-    ReportPosted,
 )
 from chalicelib.schemas.transactions import SubjectOut
 from chalicelib.web.router import Api, RequestContext
@@ -34,8 +34,8 @@ api = Api(__name__, tag="qc")
         "The talent's delivery report, once delivered or completed; replaces the last one "
         "while QC says revise. QC runs asynchronously"
     ),
-    body=ReportCreate,
-    response=ReportPosted,
+    body=DeliveryReportCreate,
+    response=DeliveryReportPosted,
     status=201,
     errors=(400, 403, 404, 409),
 )

@@ -16,7 +16,7 @@ MAX_ACTION_ITEM_CHARS = 1_000
 ActionItem = Annotated[str, Field(min_length=1, max_length=MAX_ACTION_ITEM_CHARS)]
 
 
-class ReportCreate(StrictModel):
+class DeliveryReportCreate(StrictModel):
     """Only the shape is checked here (a 400); whether it is a good report is QC's call."""
 
     summary: str = Field(min_length=1, max_length=MAX_SUMMARY_CHARS)
@@ -24,7 +24,7 @@ class ReportCreate(StrictModel):
     rating: StrictInt | None = Field(default=None, ge=1, le=5)
 
 
-class ReportOut(ApiModel):
+class DeliveryReportOut(ApiModel):
     summary: str
     action_items: list[str]
     rating: int | None
@@ -42,8 +42,8 @@ class QcOut(ApiModel):
     note: str | None = None
 
 
-class ReportPosted(ApiModel):
-    report: ReportOut
+class DeliveryReportPosted(ApiModel):
+    report: DeliveryReportOut
     qc: QcOut
 
 

@@ -9,7 +9,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.schemas.catalog import CategorySlug, Tier
 from chalicelib.schemas.common import ApiModel, Money, MoneyIn, PageQuery, StrictModel
-from chalicelib.schemas.qc import QcOut, ReportOut
+from chalicelib.schemas.qc import DeliveryReportOut, QcOut
 
 MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
@@ -113,7 +113,9 @@ class SubjectOut(ApiModel):
     report_required: bool | None = Field(
         default=None, description="booking: a delivery report gates the payout"
     )
-    report: ReportOut | None = Field(default=None, description="booking: the delivery report")
+    report: DeliveryReportOut | None = Field(
+        default=None, description="booking: the delivery report"
+    )
     qc: QcOut | None = Field(default=None, description="booking: the report's quality check")
     allowed_transitions: list[str] = Field(
         default_factory=list, description="what the caller may do now"

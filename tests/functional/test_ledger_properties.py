@@ -45,7 +45,7 @@ from chalicelib.models import user as users
 from chalicelib.models.conditions import TransientConflictError
 from chalicelib.models.writes import Writes
 from chalicelib.payments.base import ProviderStatus
-from chalicelib.schemas.qc import ReportCreate
+from chalicelib.schemas.qc import DeliveryReportCreate
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.usecases import bookings, payments, transitions
 from chalicelib.usecases.qc import admin as qc_admin
@@ -338,7 +338,7 @@ def test_the_books_stay_balanced(
                 posted = qc_reports.submit(
                     self.people["talent"].principal,  # type: ignore[arg-type]
                     booking_id,
-                    ReportCreate.model_validate(body),
+                    DeliveryReportCreate.model_validate(body),
                 )
                 qc_evaluation.evaluate(booking_id, posted.report_version)
 

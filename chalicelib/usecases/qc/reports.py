@@ -19,7 +19,7 @@ from chalicelib.models import outbox, subjects
 from chalicelib.models import qc as store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
-from chalicelib.schemas.qc import ReportCreate
+from chalicelib.schemas.qc import DeliveryReportCreate
 from chalicelib.usecases.process_registry import Caller
 from chalicelib.usecases.qc import gate
 
@@ -61,7 +61,7 @@ def submitted_detail(booking: Subject, event_id: str, version: int) -> dict[str,
     }
 
 
-def submit(principal: Principal, booking_id: str, body: ReportCreate) -> Subject:
+def submit(principal: Principal, booking_id: str, body: DeliveryReportCreate) -> Subject:
     booking = subjects.require("booking", booking_id)
     _reportable(booking, principal)
     now = clock.now()

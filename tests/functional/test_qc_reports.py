@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.functional import qc_support as qc
 from tests.functional.deals import CUSTOMER, TALENT, book, take
 from tests.functional.factories import create_service, create_talent
@@ -116,3 +118,36 @@ def test_a_service_without_a_report_keeps_todays_behaviour(
     done = qc.complete(api, booking["id"])
     assert "qc_hold" not in done
     assert qc.balances(done["talent_id"]) == {"pending": 0, "available": qc.PRICE - qc.FEE}
+
+
+def test_a_replayed_post_has_one_effect_and_a_stale_post_is_refused(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    from chalicelib.errors import ConflictError
+    from chalicelib.models import qc as store
+    from chalicelib.models import subjects
+    from chalicelib.models.writes import Writes
+
+    booking = qc.delivered(api, frozen_clock, qc.qc_service(api)["id"])["id"]
+    stale = subjects.require("booking", booking)
+    headers = {"Idempotency-Key": "report-once"}
+    first = api.post(
+        f"/v1/bookings/{booking}/report",
+        as_user=TALENT,
+        json_body=qc.good_report(),
+        headers=headers,
+    )
+    replay = api.post(
+        f"/v1/bookings/{booking}/report",
+        as_user=TALENT,
+        json_body=qc.good_report(),
+        headers=headers,
+    )
+    assert (first.status, replay.status) == (201, 201) and first.body == replay.body
+    assert _seen(api, booking)[0]["version"] == 1
+    # A racer that read the booking before the first post: its write's condition refuses it.
+    writes = Writes()
+    store.submit_in(writes, stale, {"summary": "late", "version": 1}, {"status": "pending"})
+    with pytest.raises(ConflictError):
+        writes.commit("raced")
+    assert _seen(api, booking)[0]["summary"] == qc.SUMMARY_WORDS

@@ -125,6 +125,13 @@ def test_an_admin_waives_with_an_audit_entry_once(api: JsonClient, frozen_clock:
     assert again.status == 409
     assert len(_audits(booking)) == 1 and qc.balances(talent) == {"pending": 0, "available": NET}
     assert qc.post_report(api, booking, qc.good_report()).status == 409  # the gate is open
+    # Nor is the talent nudged for a report any more.
+    from chalicelib import clock
+    from chalicelib.models import subjects
+    from chalicelib.usecases import process_wiring
+
+    waived = subjects.require("booking", booking)
+    assert not process_wiring.load().guard_holds("report_missing", waived, clock.now())
     assert qc.trial_balance_is_zero()
 
 

@@ -40,9 +40,9 @@ SCHEDULE: tuple[tuple[str, timedelta, str, str], ...] = (
 )
 
 
-@CATALOGUE.guard(REPORT_MISSING, "a delivery report was posted")
+@CATALOGUE.guard(REPORT_MISSING, "a delivery report was posted, or QC was waived")
 def _report_missing(subject: Subject, now: datetime) -> bool:
-    return subject.report_version == 0
+    return subject.report_version == 0 and subject.qc_status not in rules.OPEN
 
 
 @CATALOGUE.guard(QC_NOT_OPEN, "QC passed or was waived")

@@ -20,6 +20,7 @@ from chalicelib.handlers import (
     payments,
     payouts,
     processes,
+    qc,
     realtime,
     reviews,
     saved,
@@ -63,6 +64,7 @@ for blueprint_module in (
     notifications,
     reviews,
     disputes,
+    qc,
 ):
     app.register_blueprint(blueprint_module.api.blueprint)
 
@@ -114,6 +116,13 @@ def email_feedback_worker(event: Any) -> dict[str, Any]:
     from chalicelib.workers import notifications as _notifications
 
     return sqs.process_batch(_event_dict(event), event.context, _notifications.handle_ses_feedback)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["qc"], batch_size=10, name="qc_worker")
+def qc_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import qc as _qc
+
+    return sqs.process_batch(_event_dict(event), event.context, _qc.handle_record)
 
 
 @app.on_ws_connect(name="ws_connect")

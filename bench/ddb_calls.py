@@ -21,6 +21,7 @@ from bench import (
     conversation_scenarios,
     dispute_scenarios,
     notification_scenarios,
+    qc_scenarios,
     review_scenarios,
 )
 from bench.ddb_payments import close as close_payment_sandbox
@@ -583,6 +584,19 @@ SCENARIOS += review_scenarios.build(  # issue 15: posting (blind, then both), re
 )
 SCENARIOS += dispute_scenarios.build(  # issue 16: evidence, offers, accepting, reading
     Scenario, booking_setup=_booking("confirmed"), deal=_deal, take=take, buyer=BUYER, seller=SELLER
+)
+SCENARIOS += qc_scenarios.build(  # issue 18: a report post, an admin's waiver, the queue
+    Scenario,
+    deals=_deals,
+    deal=_deal,
+    frozen=_frozen,
+    book=book,
+    take=take,
+    confirm=_confirm_payment,
+    buyer=BUYER,
+    seller=SELLER,
+    admin="admin@example.com",  # ADMIN_EMAILS of bench/harness.py
+    day=lambda: next(_next_day),
 )
 
 READS = frozenset({"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"})

@@ -10,6 +10,7 @@ QUEUE_NAMES: dict[str, str] = {
     "notifications": "marketplace-notifications",
     "conversations": "marketplace-conversations",
     "email_feedback": "marketplace-email-feedback",
+    "qc": "marketplace-qc",
 }
 DLQ_SUFFIX = "-dlq"
 TIMERS_SWEEP_RATE_MINUTES = 1

@@ -95,6 +95,7 @@ class AwsResources(Platform):
     notifications_queue_url: str | None = None
     conversations_queue_url: str | None = None
     email_feedback_queue_url: str | None = None
+    qc_queue_url: str | None = None
     # The WebSocket API's @connections endpoint (https://<api-id>.execute-api.<region>.
     # amazonaws.com/<stage>); empty means real-time pushes are not configured.
     websocket_api_url: str = ""
@@ -253,6 +254,13 @@ class Payments(Platform):
         return frozenset(origins)
 
 
+class Qc(Platform):
+    """The delivery-report QC gate: which evaluator judges reports (usecases/qc/evaluators.py
+    names them; an unknown name fails loudly on first use, never falls back)."""
+
+    qc_evaluator: str = Field("rules", min_length=1)
+
+
 class Observability(Platform):
     service_name: str = Field("marketplace", validation_alias="POWERTOOLS_SERVICE_NAME")
     tracing_enabled: bool = False
@@ -263,7 +271,7 @@ class Observability(Platform):
         return not self.metrics_disabled
 
 
-class Settings(AwsResources, Identity, Limits, Conversations, Payments, Observability):
+class Settings(AwsResources, Identity, Limits, Conversations, Payments, Qc, Observability):
     """Every concern at once: what `get_settings()` returns, validated as one."""
 
 

@@ -1,4 +1,8 @@
-"""The category tree for performers and freelancers. Data, not code: add a row to add a category."""
+"""The category tree for performers and freelancers. Data, not code: add a row to add a category.
+
+`report_required` marks categories whose services end with a delivery report the customer
+keeps (coaching, consulting, lessons): their bookings pass the QC gate before the talent is
+paid (API.md, "Delivery reports and the QC gate"). A child inherits its group's mark."""
 
 from __future__ import annotations
 
@@ -11,17 +15,26 @@ class Category:
     slug: str
     name: str
     children: tuple[Category, ...] = field(default_factory=tuple)
+    report_required: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
             "slug": self.slug,
             "name": self.name,
+            "report_required": self.report_required,
             "children": [child.to_json() for child in self.children],
         }
 
 
-def _group(slug: str, name: str, *children: tuple[str, str]) -> Category:
-    return Category(slug, name, tuple(Category(f"{slug}.{c}", n) for c, n in children))
+def _group(
+    slug: str, name: str, *children: tuple[str, str], report_required: bool = False
+) -> Category:
+    return Category(
+        slug,
+        name,
+        tuple(Category(f"{slug}.{c}", n, report_required=report_required) for c, n in children),
+        report_required=report_required,
+    )
 
 
 TREE: tuple[Category, ...] = (
@@ -130,6 +143,25 @@ TREE: tuple[Category, ...] = (
         ("sound-light", "Sound & lighting"),
         ("makeup", "Makeup artist"),
     ),
+    _group(
+        "coaching",
+        "Coaching & consulting",
+        ("life", "Life coaching"),
+        ("career", "Career coaching"),
+        ("business", "Business consulting"),
+        ("fitness", "Fitness coaching"),
+        ("mentoring", "Mentoring"),
+        report_required=True,
+    ),
+    _group(
+        "lessons",
+        "Lessons & tutoring",
+        ("music", "Music lessons"),
+        ("language", "Language lessons"),
+        ("dance", "Dance lessons"),
+        ("academic", "Tutoring"),
+        report_required=True,
+    ),
 )
 
 
@@ -146,6 +178,12 @@ BY_SLUG: dict[str, Category] = _index(TREE)
 
 def is_known(slug: str) -> bool:
     return slug in BY_SLUG
+
+
+def report_required(slug: str) -> bool:
+    """Whether a category's services require a delivery report by default."""
+    node = BY_SLUG.get(slug)
+    return bool(node and node.report_required)
 
 
 def top_level(slug: str) -> str:

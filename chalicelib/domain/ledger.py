@@ -4,6 +4,7 @@ per currency. A posting adds its (signed) amount to an account's balance.
 Accounts:
 - `provider:<name>`               money at a provider (clearing): goes down when customers pay
 - `escrow:<type>:<id>`            customer money held for a booking or milestone
+- `talent:<id>:pending`           owed to a talent, held until its delivery report passes QC
 - `talent:<id>:available`         owed to a talent, payable now
 - `payouts_in_transit:<talent>`   sent to a talent, not yet confirmed
 - `platform:revenue`              platform fees
@@ -75,6 +76,11 @@ def talent_available(talent_id: str) -> str:
     return f"talent:{talent_id}:available"
 
 
+def talent_pending(talent_id: str) -> str:
+    """Released at completion of a report-required booking, held for QC: never paid out."""
+    return f"talent:{talent_id}:pending"
+
+
 def customer_refunds(user_id: str) -> str:
     return f"customer:{user_id}:refunds"
 
@@ -116,16 +122,28 @@ def settle(
     customer_id: str,
     fee_bps: int,
     memo: str,
+    held_for_qc: bool,
 ) -> Entry | None:
-    """Empty an escrow: `to_customer` is refunded, `to_talent` released less the fee."""
+    """Empty an escrow: `to_customer` is refunded, `to_talent` released less the fee, into
+    the talent's available balance, or its pending one while QC holds it."""
     platform = fee(to_talent, fee_bps)
+    talent_account = talent_pending(talent_id) if held_for_qc else talent_available(talent_id)
     targets = [
         (customer_refunds(customer_id), to_customer),
-        (talent_available(talent_id), to_talent - platform),
+        (talent_account, to_talent - platform),
         (PLATFORM_REVENUE, platform),
     ]
     postings = _moves(escrow_account, targets, currency)
     return Entry(entry_id, memo, postings) if postings else None
+
+
+def qc_release(entry_id: str, talent_id: str, amount: int, currency: str) -> Entry:
+    """QC passed (or an admin waived it): what was held becomes payable."""
+    return Entry(
+        entry_id,
+        "delivery report accepted: held earnings become available",
+        _moves(talent_pending(talent_id), [(talent_available(talent_id), amount)], currency),
+    )
 
 
 def refund_sent(

@@ -52,6 +52,9 @@ KINDS = (
     "dispute.response_due",
     "dispute.resolved",
     "payout.paid",
+    "report.reminder",
+    "report.revise",
+    "report.passed",
 )
 
 
@@ -169,6 +172,15 @@ TABLE: dict[Trigger, tuple[Rule, ...]] = {
     _r("approval_due"): (
         Rule("milestone.submitted", "reminder.approval_due", ("notify",), "milestone"),
     ),
+    # Delivery reports (usecases/qc): nudges while none is posted, and QC's verdicts.
+    _r("report_due_24h"): (
+        Rule("report.reminder", "reminder.report_due_24h", ("notify",), "booking"),
+    ),
+    _r("report_due_48h"): (
+        Rule("report.reminder", "reminder.report_due_48h", ("notify",), "booking"),
+    ),
+    ("qc.revise_requested", ""): (Rule("report.revise", "qc.revise", ("talent",), "booking"),),
+    ("qc.passed", ""): (Rule("report.passed", "qc.passed", ("talent",), "booking"),),
     # Messages: in-app at once; the email is a delayed check (workers/notifications.py).
     ("message.created", ""): (
         Rule("message.received", "message.received", ("recipient",), "thread"),

@@ -144,7 +144,15 @@ BOOKING_V1 = Process(
             guards=("balance_unpaid",),
             effects=("release_day", "refund_by_policy"),
         ),
-        _t("mark_delivered", {"confirmed"}, "delivered", {"talent", "system"}, guards=("started",)),
+        # A report-required booking's delivery arms its report nudges (usecases/qc/nudges.py).
+        _t(
+            "mark_delivered",
+            {"confirmed"},
+            "delivered",
+            {"talent", "system"},
+            guards=("started",),
+            effects=("open_qc",),
+        ),
         _t(
             "confirm_completion",
             {"delivered"},

@@ -41,6 +41,7 @@ def serialize(service: service_store.Service) -> ServiceOut:
             "deposit_percent": service.deposit_percent,
             "cancellation_policy": service.cancellation_policy,
             "is_active": service.is_active,
+            "report_required": service.report_required,
             "created_at": clock.to_rfc3339(service.created_at),
             "updated_at": clock.to_rfc3339(service.updated_at),
         }

@@ -43,6 +43,10 @@ def subject_json(subject: Subject, caller: transitions.Caller | None = None) -> 
         body["open_milestones"] = subject.open_children
         body["funded_milestones"] = subject.held_children
     body.update({k: v for k, v in subject.data.items() if k not in _HIDDEN})
+    if subject.type == "booking" and (subject.data.get("report_required") or subject.report):
+        # Both parties (and admins) read the report and its QC (API.md).
+        body["report"] = subject.report
+        body["qc"] = subject.qc
     if caller is not None:
         body["allowed_transitions"] = transitions.available(subject, caller)
     return body

@@ -16,6 +16,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock, ids
+from chalicelib.domain import categories
 from chalicelib.errors import NotFoundError
 from chalicelib.models import keys, pagination
 from chalicelib.models.base import Item
@@ -38,6 +39,8 @@ class ServiceItem(Item, discriminator="service"):
     deposit_percent = NumberAttribute(default=0)
     cancellation_policy = UnicodeAttribute(default="moderate")
     is_active = BooleanAttribute(default=True)
+    # Absent on services created before the QC gate: the category's mark applies.
+    report_required = BooleanAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     revision = NumberAttribute(default=1)
@@ -60,6 +63,7 @@ class Service:
     created_at: datetime
     updated_at: datetime
     revision: int
+    report_required: bool
 
 
 def _package(raw: Any) -> dict[str, Any]:
@@ -93,6 +97,11 @@ def _to_service(item: ServiceItem) -> Service:
         created_at=item.created_at,
         updated_at=item.updated_at,
         revision=int(item.revision or 1),
+        report_required=(
+            categories.report_required(item.category)
+            if item.report_required is None
+            else bool(item.report_required)
+        ),
     )
 
 

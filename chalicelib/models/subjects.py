@@ -50,6 +50,12 @@ class SubjectItem(Item, discriminator="subject"):
     # the milestones' own transactions, never by the contract's writes.
     open_children = NumberAttribute(null=True)
     held_children = NumberAttribute(null=True)
+    # A booking's delivery report and its QC (models/qc.py): written by the report post and
+    # the QC worker, never by transitions, so neither moves the subject's version.
+    report = JSONAttribute(null=True)
+    report_version = NumberAttribute(null=True)
+    qc = JSONAttribute(null=True)
+    qc_status = UnicodeAttribute(null=True)
 
 
 class EventItem(Item, discriminator="subject_event"):
@@ -88,6 +94,13 @@ class Subject:
     index_keys: dict[str, str | None] = field(default_factory=dict)
     open_children: int = 0
     held_children: int = 0
+    report: dict[str, Any] | None = None
+    report_version: int = 0
+    qc: dict[str, Any] | None = None
+
+    @property
+    def qc_status(self) -> str | None:
+        return None if self.qc is None else str(self.qc["status"])
 
     def with_changes(self, **changes: Any) -> Subject:
         return replace(self, **changes)
@@ -187,6 +200,9 @@ def _to_subject(item: SubjectItem) -> Subject:
         index_keys={name: getattr(item, name) for name in _INDEX_ATTRIBUTES},
         open_children=int(item.open_children or 0),
         held_children=int(item.held_children or 0),
+        report=dict(item.report) if item.report else None,
+        report_version=int(item.report_version or 0),
+        qc=dict(item.qc) if item.qc else None,
     )
 
 

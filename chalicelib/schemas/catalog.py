@@ -57,6 +57,10 @@ class ServiceCreate(StrictModel):
     packages: list[PackageIn] = Field(default_factory=list, max_length=3)
     deposit_percent: int = Field(default=0, ge=0, le=100)
     cancellation_policy: Policy = "moderate"
+    report_required: bool | None = Field(
+        default=None,
+        description="a delivery report gates the payout; default: the category's mark",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> ServiceCreate:
@@ -76,6 +80,7 @@ class ServicePatch(StrictModel):
     deposit_percent: int | None = Field(default=None, ge=0, le=100)
     cancellation_policy: Policy | None = None
     is_active: bool | None = None
+    report_required: bool | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> ServicePatch:
@@ -108,6 +113,7 @@ class ServiceOut(ApiModel):
     deposit_percent: int
     cancellation_policy: str
     is_active: bool
+    report_required: bool
     created_at: str
     updated_at: str
 

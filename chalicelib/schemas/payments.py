@@ -81,13 +81,16 @@ class ProviderList(ApiModel):
 
 
 class BalanceOut(ApiModel):
-    """Per currency, in minor units: available to pay out, on its way, and paid out."""
+    """Per currency, in minor units: available to pay out, pending (earned but not payable
+    yet: held until a delivery report passes QC, or sent and not yet confirmed), paid out."""
 
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
     currency: str
     available: int
-    pending: int
+    pending: int = Field(description="held_for_qc + in_transit")
+    held_for_qc: int = Field(description="released at completion, waiting for QC to pass")
+    in_transit: int = Field(description="paid out, not yet confirmed by the provider")
     paid_out: int
 
 

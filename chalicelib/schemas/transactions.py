@@ -9,6 +9,7 @@ from pydantic import ConfigDict, Field, RootModel, model_validator
 
 from chalicelib.schemas.catalog import CategorySlug, Tier
 from chalicelib.schemas.common import ApiModel, Id, Money, MoneyIn, PageQuery, StrictModel
+from chalicelib.schemas.qc import DeliveryReportOut, QcOut
 
 MAX_BOOKING_DAYS = 14
 MAX_MILESTONES = 20
@@ -109,6 +110,13 @@ class SubjectOut(ApiModel):
     total: Money | None = Field(default=None, description="proposal, contract")
     start: str | None = Field(default=None, description="booking, RFC 3339")
     end: str | None = Field(default=None, description="booking, RFC 3339")
+    report_required: bool | None = Field(
+        default=None, description="booking: a delivery report gates the payout"
+    )
+    report: DeliveryReportOut | None = Field(
+        default=None, description="booking: the delivery report"
+    )
+    qc: QcOut | None = Field(default=None, description="booking: the report's quality check")
     allowed_transitions: list[str] = Field(
         default_factory=list, description="what the caller may do now"
     )

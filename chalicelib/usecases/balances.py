@@ -26,25 +26,32 @@ def _paid_out(talent_id: str) -> dict[str, int]:
 
 
 def talent_balance(principal: Principal) -> dict[str, Any]:
-    """Per currency: available, pending (sent or batched, not yet confirmed) and paid out.
-    A caller without a talent profile has no balance at all."""
+    """Per currency: available, pending (held for QC, or sent and not yet confirmed) and
+    paid out. A caller without a talent profile has no balance at all."""
     talent_id = principal.user.talent_id
     if talent_id is None:
         return {"items": []}
     available = {
         b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_available(talent_id))
     }
-    pending = {
+    # Sent (or batched) and not yet confirmed paid.
+    in_transit = {
         b.currency: b.balance for b in ledger_store.balances_of(ledger.in_transit(talent_id))
     }
+    # Released at a report-required booking's completion, held until QC passes.
+    held = {
+        b.currency: b.balance for b in ledger_store.balances_of(ledger.talent_pending(talent_id))
+    }
     paid_out = _paid_out(talent_id)
-    currencies = sorted(set(available) | set(pending) | set(paid_out))
+    currencies = sorted(set(available) | set(in_transit) | set(held) | set(paid_out))
     return {
         "items": [
             {
                 "currency": currency,
                 "available": available.get(currency, 0),
-                "pending": pending.get(currency, 0),
+                "pending": held.get(currency, 0) + in_transit.get(currency, 0),
+                "held_for_qc": held.get(currency, 0),
+                "in_transit": in_transit.get(currency, 0),
                 "paid_out": paid_out.get(currency, 0),
             }
             for currency in currencies

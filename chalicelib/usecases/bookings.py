@@ -107,6 +107,9 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
             "deposit": deposit,
             "deposit_percent": deposit_percent if deposit else 0,
             "cancellation_policy": service.cancellation_policy,
+            # Copied like the price: the QC gate applies as the service said when requested.
+            "report_required": service.report_required,
+            "service_category": service.category,
             "timezone": talent_item.timezone,
             "days": days,
             "location": body.location.model_dump() if body.location else None,

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
-from chalicelib.domain import pricing
+from chalicelib.domain import categories, pricing
 from chalicelib.errors import ForbiddenError, ValidationError
 from chalicelib.models import service as service_store
 from chalicelib.models import talent as talent_store
@@ -20,6 +20,8 @@ def create(talent_id: str, principal: Principal, body: ServiceCreate) -> service
     talent = visible(talent_id, viewer)
     viewer.require_owner(talent.owner_user_id, "talent's services")
     fields = body.model_dump()
+    if fields["report_required"] is None:
+        fields["report_required"] = categories.report_required(fields["category"])
     pricing.check_service(
         fields["pricing"],
         fields["packages"],
@@ -69,6 +71,7 @@ def update(service_id: str, principal: Principal, body: ServicePatch) -> service
         "deposit_percent",
         "cancellation_policy",
         "is_active",
+        "report_required",
     ):
         if name in changes and changes[name] is None:
             raise ValidationError(f"{name} cannot be removed")

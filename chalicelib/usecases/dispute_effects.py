@@ -93,7 +93,13 @@ def _split_escrow(change: Change) -> None:
         "note": None,
         "by": by,
     }
-    _settle(change, to_talent=paid - refund, to_customer=refund, memo=f"dispute resolved: {by}")
+    _settle(
+        change,
+        to_talent=paid - refund,
+        to_customer=refund,
+        memo=f"dispute resolved: {by}",
+        gated=True,
+    )
 
 
 def _in_dispute(data: dict[str, Any]) -> tuple[int, str]:

@@ -19,6 +19,7 @@ from chalicelib.settings import get_settings
 from chalicelib.usecases import refunds_owed
 from chalicelib.usecases.contract_effects import settle_contract_later
 from chalicelib.usecases.process_registry import Catalogue, Change
+from chalicelib.usecases.qc import gate as qc_gate
 
 CATALOGUE = Catalogue()
 guard, effect, subject_hook = CATALOGUE.guard, CATALOGUE.effect, CATALOGUE.subject_hook
@@ -174,9 +175,14 @@ def _owe_refund(change: Change, amount: int, currency: str) -> None:
     refunds_owed.owe(change, _entry_id(change, "refund"), amount, currency)
 
 
-def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> None:
+def _settle(
+    change: Change, *, to_talent: int, to_customer: int, memo: str, gated: bool = False
+) -> None:
+    """`gated`: a completion, which a report-required booking's QC gate holds (qc.gate)."""
     before = change.before
     _owe_refund(change, to_customer, _currency(change))
+    net = to_talent - books.fee(to_talent, get_settings().platform_fee_bps)
+    held = gated and qc_gate.hold_in(change, net, _currency(change), _entry_id(change, "settled"))
     entry = books.settle(
         _entry_id(change, "settled"),
         escrow_account=books.escrow(before.type, before.id),
@@ -187,10 +193,10 @@ def _settle(change: Change, *, to_talent: int, to_customer: int, memo: str) -> N
         customer_id=before.customer_id,
         fee_bps=get_settings().platform_fee_bps,
         memo=memo,
+        held_for_qc=held,
     )
     _post(change, entry)
-    net = to_talent - books.fee(to_talent, get_settings().platform_fee_bps)
-    if entry is not None and net > 0:
+    if entry is not None and net > 0 and not held:
         from chalicelib.usecases.payouts import scheduling
 
         # What the talent earned is paid out after the hold, from the same transaction.
@@ -293,7 +299,9 @@ def _post_balance(change: Change) -> None:
 @effect("release_escrow")
 def _release_escrow(change: Change) -> None:
     change.data["released"] = {"amount": _paid(change), "currency": _currency(change)}
-    _settle(change, to_talent=_paid(change), to_customer=0, memo="released to the talent")
+    _settle(
+        change, to_talent=_paid(change), to_customer=0, memo="released to the talent", gated=True
+    )
 
 
 @effect("settle_dispute")
@@ -319,6 +327,7 @@ def _settle_dispute(change: Change) -> None:
         to_talent=paid - (refund or 0),
         to_customer=refund or 0,
         memo=f"dispute resolved: {decision}",
+        gated=True,
     )
 
 

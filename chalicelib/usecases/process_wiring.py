@@ -21,9 +21,15 @@ def load() -> process_registry.Registry:
             pass
         from chalicelib.domain import processes
         from chalicelib.usecases import contract_effects, dispute_effects, effects
+        from chalicelib.usecases.qc import nudges
 
         registry = process_registry.Registry(
-            [effects.CATALOGUE, contract_effects.CATALOGUE, dispute_effects.CATALOGUE]
+            [
+                effects.CATALOGUE,
+                contract_effects.CATALOGUE,
+                dispute_effects.CATALOGUE,
+                nudges.CATALOGUE,
+            ]
         )
         registry.verify(processes.REGISTRY.values())
         process_registry.install(registry)

@@ -12,6 +12,7 @@ payouts = MessageRouter("payouts")
 media = MessageRouter("media")
 notifications = MessageRouter("notifications")
 conversations = MessageRouter("conversations")
+qc = MessageRouter("qc")
 
 
 def handle_media_record(record: dict[str, Any]) -> None:

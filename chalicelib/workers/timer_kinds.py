@@ -10,6 +10,7 @@ def load() -> None:
         notifications,
         payouts,
         process_timers,
+        qc,
         reviews,
         search,
         webhooks,

@@ -147,7 +147,16 @@ def test_a_release_is_paid_out_through_fib(devstack: RunningStack) -> None:
     assert (payout["method"], payout["amount"]) == ("fib", {"amount": net, "currency": "IQD"})
     assert payout["state"] == "paid", payout
     balance = ok(devstack.api("GET", "/v1/me/balance", talent.token))["items"]
-    assert balance == [{"currency": "IQD", "available": 0, "pending": 0, "paid_out": net}]
+    assert balance == [
+        {
+            "currency": "IQD",
+            "available": 0,
+            "pending": 0,
+            "held_for_qc": 0,
+            "in_transit": 0,
+            "paid_out": net,
+        }
+    ]
     assert flows.trial_balance(devstack)[f"payouts_in_transit:{talent.talent_id}|IQD"] == 0
 
 

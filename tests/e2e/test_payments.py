@@ -93,9 +93,27 @@ def test_pay_complete_confirm_release(devstack: RunningStack, provider: str) -> 
         ({"amount": net, "currency": currency}, "manual_pending")
     ]
     balance = ok(devstack.api("GET", "/v1/me/balance", talent))["items"]
-    assert balance == [{"currency": currency, "available": 0, "pending": net, "paid_out": 0}]
+    assert balance == [
+        {
+            "currency": currency,
+            "available": 0,
+            "pending": net,
+            "held_for_qc": 0,
+            "in_transit": net,
+            "paid_out": 0,
+        }
+    ]
     admin = devstack.token(admin=True)
     ok(devstack.api("POST", f"/v1/admin/payouts/{payouts[0]['id']}/paid", admin))
     balance = ok(devstack.api("GET", "/v1/me/balance", talent))["items"]
-    assert balance == [{"currency": currency, "available": 0, "pending": 0, "paid_out": net}]
+    assert balance == [
+        {
+            "currency": currency,
+            "available": 0,
+            "pending": 0,
+            "held_for_qc": 0,
+            "in_transit": 0,
+            "paid_out": net,
+        }
+    ]
     assert trial_balance(devstack)[f"payouts_in_transit:{talent_id}|{currency}"] == 0

@@ -355,3 +355,80 @@ def test_dispute_endpoints(api: JsonClient, frozen_clock: Any, row: Row, stage: 
             ids = [d["id"] for d in reply.body["items"]]
             listed = role in ("talent", "customer") or path.startswith("/v1/admin")
             assert (world["dispute"] in ids) == listed, (path, role, ids)
+
+
+# --- Delivery reports and the QC gate: a delivered report-required booking --------------
+
+QC_ROLES = ("anonymous", "other", "customer", "admin", "talent")
+
+
+def _qc_world(api: JsonClient, clock: Any) -> str:
+    from tests.functional import qc_support
+
+    service = qc_support.qc_service(api, OWNER)
+    return str(qc_support.delivered(api, clock, service["id"], talent=OWNER)["id"])
+
+
+def _qc_emails() -> dict[str, str | None]:
+    from tests.functional.deals import CUSTOMER
+
+    return {
+        "anonymous": None,
+        "other": OTHER,
+        "customer": CUSTOMER,
+        "admin": ADMIN_EMAIL,
+        "talent": OWNER,
+    }
+
+
+def _qc_observe(api: JsonClient, booking: str) -> Any:
+    from tests.functional.factories import count_items
+
+    reply = api.get(f"/v1/bookings/{booking}", as_user=OWNER)
+    return (reply.body.get("report"), reply.body.get("qc"), count_items("audit"))
+
+
+QC_ROWS = [
+    Row(
+        "GET",
+        "/v1/bookings/{booking}",
+        {**dict.fromkeys(QC_ROLES, 200), "anonymous": 401, "other": 404},
+    ),
+    Row(
+        "POST",
+        "/v1/bookings/{booking}/report",
+        {"anonymous": 401, "other": 404, "customer": 403, "admin": 403, "talent": 201},
+        "good_report",
+    ),
+    Row(
+        "POST",
+        "/v1/admin/bookings/{booking}/qc",
+        {"anonymous": 401, "other": 403, "customer": 403, "admin": 200, "talent": 403},
+        {"status": "waived", "note": "reviewed by phone with both parties"},
+    ),
+    Row(
+        "GET",
+        "/v1/admin/qc?status=revise",
+        {"anonymous": 401, "other": 403, "customer": 403, "admin": 200, "talent": 403},
+    ),
+]
+
+
+@pytest.mark.parametrize("row", QC_ROWS, ids=[f"{r.method} {r.path}" for r in QC_ROWS])
+def test_qc_endpoints(api: JsonClient, frozen_clock: Any, row: Row) -> None:
+    from tests.functional import qc_support
+
+    booking = _qc_world(api, frozen_clock)
+    path = row.path.format(booking=booking)
+    body = qc_support.good_report() if row.body == "good_report" else row.body
+    emails = _qc_emails()
+    refusals = 0
+    for role in QC_ROLES:
+        before = _qc_observe(api, booking)
+        reply = api.request(row.method, path, json_body=body, as_user=emails[role])
+        assert reply.status == row.expected[role], (row.method, path, role, reply.body)
+        if reply.status >= 400:
+            refusals += 1
+            assert reply.error_code, (row.method, path, role, reply.body)
+            assert _qc_observe(api, booking) == before, (row.method, path, role)
+    assert refusals == sum(status >= 400 for status in row.expected.values())

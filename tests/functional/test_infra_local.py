@@ -106,6 +106,7 @@ def test_create_all_twice_gives_the_same_resources(
         "notifications",
         "conversations",
         "email_feedback",
+        "qc",
     }
     assert second.dlq_urls["media"].endswith("/marketplace-media-dlq")
 

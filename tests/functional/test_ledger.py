@@ -46,7 +46,16 @@ def test_a_completed_booking_pays_the_talent_less_the_fee(
     assert after[f"talent:{talent['id']}:available|IQD"] == 270000
     assert after["platform:revenue|IQD"] == 30000
     mine = api.get("/v1/me/balance", as_user=TALENT).body["items"]
-    assert mine == [{"currency": "IQD", "available": 270000, "pending": 0, "paid_out": 0}]
+    assert mine == [
+        {
+            "currency": "IQD",
+            "available": 270000,
+            "pending": 0,
+            "held_for_qc": 0,
+            "in_transit": 0,
+            "paid_out": 0,
+        }
+    ]
 
 
 def test_a_customer_cancellation_splits_escrow_by_policy(

@@ -1,9 +1,12 @@
 """Random sequences of payments (deposits and balances through different providers, some
 reported twice, some after we gave up on them, some for the wrong amount, some while
 DynamoDB cancels transactions for conflicts), cancellations by either side, completions,
-disputes and refunds. After every step: the trial balance is zero per currency; no escrow,
-talent or refund account is negative; a finished booking's escrow is empty; and every
-provider's account says exactly what arrived there less what went back.
+disputes and refunds, and for a report-required service delivery reports, their QC and
+admins' waivers (the QC gate holds the talent's share in `talent:<id>:pending` until QC
+opens). After every step: the trial balance is zero per currency; no escrow,
+talent or refund account is negative; a finished booking's escrow is empty; every
+provider's account says exactly what arrived there less what went back; and the talent's
+pending balance is exactly what completed bookings hold for a QC still closed.
 
 Each example starts from a fresh table (nothing leaks between examples). The number of
 examples comes from the hypothesis profile: `ci` (what `make test` selects) runs 200."""
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -31,6 +35,7 @@ from hypothesis.stateful import (
 
 from chalicelib.auth.principal import Principal, roles_for
 from chalicelib.domain import ledger as books
+from chalicelib.domain import qc as qc_rules
 from chalicelib.domain.pricing import amount_due_now, balance_due
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import ledger as ledger_store
@@ -40,9 +45,13 @@ from chalicelib.models import user as users
 from chalicelib.models.conditions import TransientConflictError
 from chalicelib.models.writes import Writes
 from chalicelib.payments.base import ProviderStatus
+from chalicelib.schemas.qc import DeliveryReportCreate
 from chalicelib.schemas.transactions import BookingCreate
 from chalicelib.usecases import bookings, payments, transitions
-from tests.functional import money
+from chalicelib.usecases.qc import admin as qc_admin
+from chalicelib.usecases.qc import evaluation as qc_evaluation
+from chalicelib.usecases.qc import reports as qc_reports
+from tests.functional import money, qc_support
 from tests.functional.deals import ADMIN, CUSTOMER, TALENT
 from tests.functional.factories import create_service, create_talent
 from tests.issuer import ISSUER
@@ -53,6 +62,7 @@ PROVIDERS = ("fastpay", "areeba", "fib")
 TOOK_MONEY = frozenset({"succeeded", "refunded", "partially_refunded", "refund_pending"})
 REFUND_SENT = frozenset({"refunded", "refund_pending", "settled"})
 SUBJECT_KIND = "subject"
+QC_SERVICE = "qc"
 _tables = itertools.count()
 
 
@@ -107,6 +117,38 @@ def _scan(*kinds: str) -> list[dict[str, Any]]:
         request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
+def _open_payment(
+    booking: subjects.Subject, provider: str, payment_id: str, now: datetime
+) -> payment_store.Payment:
+    """A payment opened at a provider for what the booking owes now (as POST /v1/payments
+    records it)."""
+    balance = booking.state == "confirmed" and balance_due(booking.data) > 0
+    due = amount_due_now(booking.data)
+    amount = balance_due(booking.data) if balance else int(due["amount"])
+    payment_store.start(
+        payment_store.Payment(
+            id=payment_id,
+            subject_type="booking",
+            subject_id=booking.id,
+            payer_user_id=booking.customer_id,
+            talent_id=booking.talent_id,
+            provider=provider,
+            order_ref=payment_id,
+            provider_ref=None,
+            amount=amount,
+            currency=due["currency"],
+            state="creating",
+            action=None,
+            failure=None,
+            created_at=now,
+            updated_at=now,
+            purpose="balance" if balance else "payment",
+        )
+    )
+    payment_store.opened(payment_id, provider, f"ref-{payment_id}", {"type": "redirect"})
+    return payment_store.require(payment_id)
+
+
 def test_the_books_stay_balanced(
     api: JsonClient, stack: Any, frozen_clock: Any, lambdas: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -123,12 +165,16 @@ def test_the_books_stay_balanced(
     # What every example starts from, made once through the API, then copied into each
     # example's own table.
     talent = create_talent(api, TALENT)
-    services = {
+    services: dict[int | str, str] = {
         deposit: create_service(
             api, TALENT, talent["id"], deposit_percent=deposit, cancellation_policy="moderate"
         )["id"]
         for deposit in (0, 30)
     }
+    # A report-required service (the QC gate), without a deposit.
+    services[QC_SERVICE] = create_service(
+        api, TALENT, talent["id"], deposit_percent=0, category="coaching.career"
+    )["id"]
     people = {
         "customer": transitions.Caller(_principal(api, CUSTOMER)),
         "talent": transitions.Caller(_principal(api, TALENT)),
@@ -136,7 +182,7 @@ def test_the_books_stay_balanced(
     }
     # Three accepted bookings, one with a deposit, are in every example from the start.
     seeded = []
-    for day, deposit in enumerate((0, 0, 30)):
+    for day, deposit in enumerate((0, QC_SERVICE, 30)):
         body = BookingCreate.model_validate(
             {
                 "service_id": services[deposit],
@@ -146,6 +192,12 @@ def test_the_books_stay_balanced(
         booking = bookings.request(people["customer"].principal, body)  # type: ignore[arg-type]
         transitions.apply("booking", booking.id, "accept", people["talent"])
         seeded.append(booking.id)
+    # The report-required booking starts paid, so that the steps reach its QC gate.
+    qc_paid = _open_payment(subjects.require("booking", seeded[1]), "fib", "pqc", start_of_time)
+    payments.apply_status(
+        qc_paid,
+        ProviderStatus("ref-pqc", "succeeded", amount=qc_paid.amount, currency=qc_paid.currency),
+    )
     seed = _scan()
 
     class Books(RuleBasedStateMachine):
@@ -161,7 +213,7 @@ def test_the_books_stay_balanced(
             self.bookings: list[str] = list(seeded)
             self.days = itertools.count(len(seeded))
             self.unreported: set[str] = set()  # paid at the provider, not yet processed
-            self.reported: dict[str, int] = {}  # processed: what arrived
+            self.reported: dict[str, int] = {"pqc": qc_paid.amount}  # processed: what arrived
 
         def teardown(self) -> None:
             self._table.__exit__(None, None, None)
@@ -171,8 +223,8 @@ def test_the_books_stay_balanced(
             with contextlib.suppress(ConflictError, ForbiddenError):
                 transitions.apply("booking", booking_id, name, self.people[who], params)
 
-        @rule(deposit=st.sampled_from([0, 30]))
-        def request_and_accept(self, deposit: int) -> None:
+        @rule(deposit=st.sampled_from([0, 30, QC_SERVICE]))
+        def request_and_accept(self, deposit: int | str) -> None:
             frozen_clock.set(start_of_time)
             start = datetime(2027, 1, 1, 18, tzinfo=UTC) + timedelta(days=next(self.days))
             body = BookingCreate.model_validate(
@@ -187,32 +239,8 @@ def test_the_books_stay_balanced(
             """A payment opened at a provider for what the booking owes now (as
             POST /v1/payments records it; the provider's side is the next rules')."""
             booking = subjects.require("booking", data.draw(st.sampled_from(self.bookings)))
-            balance = booking.state == "confirmed" and balance_due(booking.data) > 0
-            due = amount_due_now(booking.data)
-            amount = balance_due(booking.data) if balance else int(due["amount"])
-            now = frozen_clock.now()
             payment_id = f"p{len(self.bookings)}x{next(self.days)}"
-            payment_store.start(
-                payment_store.Payment(
-                    id=payment_id,
-                    subject_type="booking",
-                    subject_id=booking.id,
-                    payer_user_id=booking.customer_id,
-                    talent_id=booking.talent_id,
-                    provider=provider,
-                    order_ref=payment_id,
-                    provider_ref=None,
-                    amount=amount,
-                    currency=due["currency"],
-                    state="creating",
-                    action=None,
-                    failure=None,
-                    created_at=now,
-                    updated_at=now,
-                    purpose="balance" if balance else "payment",
-                )
-            )
-            payment_store.opened(payment_id, provider, f"ref-{payment_id}", {"type": "redirect"})
+            _open_payment(booking, provider, payment_id, frozen_clock.now())
             return payment_id
 
         @rule(payment_id=payments_made)
@@ -298,6 +326,30 @@ def test_the_books_stay_balanced(
                 except Exception as error:  # a refund above what was paid is a 400
                     assert "refund_amount" in str(error)
 
+        @rule(data=st.data(), good=st.booleans())
+        def report_and_qc(self, data: st.DataObject, good: bool) -> None:
+            """The talent reports (where it may), the QC worker judges it."""
+            booking_id = data.draw(st.sampled_from(self.bookings))
+            body = qc_support.good_report() if good else qc_support.weak_report()
+            with contextlib.suppress(ConflictError, ForbiddenError):
+                posted = qc_reports.submit(
+                    self.people["talent"].principal,  # type: ignore[arg-type]
+                    booking_id,
+                    DeliveryReportCreate.model_validate(body),
+                )
+                qc_evaluation.evaluate(booking_id, posted.report_version)
+
+        @rule(data=st.data())
+        def admin_waives_qc(self, data: st.DataObject) -> None:
+            booking_id = data.draw(st.sampled_from(self.bookings))
+            with contextlib.suppress(ConflictError):
+                qc_admin.decide(
+                    self.people["admin"].principal,  # type: ignore[arg-type]
+                    booking_id,
+                    "waived",
+                    "checked with both parties",
+                )
+
         @rule()
         def refund_what_is_owed(self) -> None:
             """The sweep's refund timers send owed refunds (to an admin here), who settles
@@ -331,6 +383,22 @@ def test_the_books_stay_balanced(
                     escrow = books.escrow("booking", item["subject_id"]["S"])
                     assert held.get(escrow, 0) == 0, (item["state"], escrow)
             self._providers_hold_what_arrived(balances, items)
+            self._pending_is_what_qc_holds(balances, items)
+
+        def _pending_is_what_qc_holds(
+            self, balances: list[ledger_store.Balance], items: list[dict[str, Any]]
+        ) -> None:
+            held = 0
+            for item in items:
+                if item.get("kind", {}).get("S") != SUBJECT_KIND:
+                    continue
+                hold = json.loads(item["data"]["S"]).get("qc_hold")
+                status = item.get("qc_status", {}).get("S")
+                settled = item["state"]["S"] in qc_rules.HOLDING_STATES
+                if hold and settled and status not in qc_rules.OPEN:
+                    held += int(hold["amount"])
+            pending = sum(b.balance for b in balances if b.account.endswith(":pending"))
+            assert pending == held, (pending, held)
 
         def _providers_hold_what_arrived(
             self, balances: list[ledger_store.Balance], items: list[dict[str, Any]]

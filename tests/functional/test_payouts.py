@@ -79,6 +79,7 @@ def _release(
         customer_id="customer-1",
         fee_bps=0,
         memo="released to the talent",
+        held_for_qc=False,
     )
     assert entry is not None
     writes = Writes()

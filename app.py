@@ -149,7 +149,7 @@ def featured_refresh(event: Any) -> dict[str, int]:
 
 @app.schedule(Rate(TIMERS_SWEEP_RATE_MINUTES, unit=Rate.MINUTES), name="timers_sweep")
 def timers_sweep(event: Any) -> dict[str, int]:
-    from chalicelib.workers import timer_kinds, timers
+    from chalicelib.workers import timer_kinds, timer_sweep
 
     timer_kinds.load()
-    return timers.sweep().as_dict()
+    return timer_sweep.sweep().as_dict()

@@ -93,7 +93,7 @@ def _deliver(api: JsonClient) -> Reply:
 
 
 def _received_webhook(api: JsonClient) -> None:
-    from chalicelib.models import payments as payment_store
+    from chalicelib.models import payment_items as payment_store
 
     _paid_at_fib(api)
     _ok(_deliver(api))
@@ -102,7 +102,7 @@ def _received_webhook(api: JsonClient) -> None:
 
 
 def _process(api: JsonClient) -> Reply:
-    from chalicelib.models import payments as payment_store
+    from chalicelib.models import payment_items as payment_store
     from chalicelib.workers.webhooks import process_webhook
 
     process_webhook({"type": "webhook.received", "webhook_id": _state["webhook"]})
@@ -113,27 +113,28 @@ def _process(api: JsonClient) -> Reply:
 def _refund_owed(api: JsonClient) -> None:
     """A paid booking its customer then cancelled in full-refund time: a refund is due."""
     from chalicelib import clock
-    from chalicelib.models import refunds, timers
+    from chalicelib.models import refund_items, timer_items
 
     _received_webhook(api)
     _process(api)
     _ok(take(api, "bookings", _state["booking"], "cancel", PAYER, reason="plans changed"))
     due = [
         timer
-        for timer in timers.due(clock.now())
-        if timer.kind == refunds.REFUND_TIMER and timer.payload["payment_id"] == _state["payment"]
+        for timer in timer_items.due(clock.now())
+        if timer.kind == refund_items.REFUND_TIMER
+        and timer.payload["payment_id"] == _state["payment"]
     ]
     assert len(due) == 1, due
     _state["refund_timer"] = due[0]
 
 
 def _send_refund(api: JsonClient) -> Reply:
-    from chalicelib.models import refunds
+    from chalicelib.models import refund_items
     from chalicelib.usecases import refunds as refunding
 
     timer = _state["refund_timer"]
     refunding.send(timer)
-    refund = refunds.get(timer.id)
+    refund = refund_items.get(timer.id)
     ok = refund is not None and refund.state in {"refunded", "refund_pending"}
     return Reply(200 if ok else 409, {"state": refund.state if refund else None}, {}, b"")
 

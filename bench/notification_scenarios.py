@@ -22,7 +22,7 @@ _world: dict[str, Any] = {}
 
 def _events() -> list[dict[str, Any]]:
     from chalicelib import clock
-    from chalicelib.models import outbox, timers
+    from chalicelib.models import outbox, timer_items
 
     far = clock.now().replace(year=clock.now().year + 5)
     return [
@@ -31,7 +31,7 @@ def _events() -> list[dict[str, Any]]:
             "detail-type": t.payload["detail_type"],
             "detail": json.loads(t.payload["detail"]),
         }
-        for t in timers.due(far)
+        for t in timer_items.due(far)
         if t.kind == outbox.PUBLISH_TIMER and t.payload["detail_type"] == "process.transition"
     ]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chalicelib.domain import disputes
-from chalicelib.domain.process import At, Param, Process, ReminderSpec, TimerSpec, Transition
+from chalicelib.domain.process_engine import At, Param, Process, ReminderSpec, TimerSpec, Transition
 
 _SETTLED = (
     Param("refund_amount", "integer", required=True),

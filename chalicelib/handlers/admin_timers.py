@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.timers import TimerList, TimerOut, TimerQuery
+from chalicelib.schemas.admin_timers import TimerList, TimerOut, TimerQuery
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:

@@ -10,7 +10,7 @@ from chalicelib.schemas.media import MediaOut, PresignedPost, UploadOut, UploadR
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models import media as media_store
+    from chalicelib.models import media_items as media_store
     from chalicelib.usecases import media as media_cases
 else:
     media_cases = lazy_import("chalicelib.usecases.media")

@@ -17,14 +17,14 @@ from chalicelib.schemas.notifications import (
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models import notifications as store
+    from chalicelib.models import notification_items
 else:
-    store = lazy_import("chalicelib.models.notifications")
+    notification_items = lazy_import("chalicelib.models.notification_items")
 
 api = Api(__name__, tag="notifications")
 
 
-def serialize(notification: store.Notification) -> NotificationOut:
+def serialize(notification: notification_items.Notification) -> NotificationOut:
     return NotificationOut(
         id=notification.id,
         type=notification.type,
@@ -46,13 +46,13 @@ def serialize(notification: store.Notification) -> NotificationOut:
 def list_notifications(ctx: RequestContext) -> NotificationList:
     query: NotificationQuery = ctx.query
     user_id = ctx.principal.user_id
-    found, cursor = store.list_for(
+    found, cursor = notification_items.list_for(
         user_id, unread_only=query.unread, limit=query.limit, cursor=query.cursor
     )
     return NotificationList(
         items=[serialize(n) for n in found],
         next_cursor=cursor,
-        unread_count=store.unread_count(user_id),
+        unread_count=notification_items.unread_count(user_id),
     )
 
 
@@ -67,5 +67,5 @@ def list_notifications(ctx: RequestContext) -> NotificationList:
 def mark_read(ctx: RequestContext) -> MarkReadOut:
     body: MarkRead = ctx.body
     user_id = ctx.principal.user_id
-    marked = store.mark_read(user_id, None if body.all else list(body.ids or ()))
-    return MarkReadOut(marked=marked, unread_count=store.unread_count(user_id))
+    marked = notification_items.mark_read(user_id, None if body.all else list(body.ids or ()))
+    return MarkReadOut(marked=marked, unread_count=notification_items.unread_count(user_id))

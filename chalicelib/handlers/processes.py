@@ -9,11 +9,11 @@ from chalicelib.schemas.reference import ProcessList
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.domain import processes
+    from chalicelib.domain import process_definitions
 else:
     # The process tables and their engine load when this route is first called, not in
     # every cold start.
-    processes = lazy_import("chalicelib.domain.processes")
+    process_definitions = lazy_import("chalicelib.domain.process_definitions")
 
 api = Api(__name__, tag="transactions")
 
@@ -26,5 +26,5 @@ api = Api(__name__, tag="transactions")
     response=ProcessList,
 )
 def list_processes(ctx: RequestContext) -> dict[str, Any]:
-    ordered = sorted(processes.REGISTRY.values(), key=lambda p: (p.name, p.version))
+    ordered = sorted(process_definitions.REGISTRY.values(), key=lambda p: (p.name, p.version))
     return {"items": [process.to_json() for process in ordered]}

@@ -24,7 +24,7 @@ from chalicelib.schemas.threads import AboutOut, ReportOut
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models.reviews import Review
+    from chalicelib.models.review_items import Review
     from chalicelib.usecases.reviews import moderation, reading, writing
 else:
     moderation = lazy_import("chalicelib.usecases.reviews.moderation")

@@ -23,7 +23,7 @@ from chalicelib.web.router import Api, Reply, RequestContext
 
 if TYPE_CHECKING:
     from chalicelib.handlers import media as media_handlers
-    from chalicelib.models.threads import Message, Thread
+    from chalicelib.models.thread_items import Message, Thread
     from chalicelib.usecases.conversations import sending
     from chalicelib.usecases.conversations import threads as conversations
 else:

@@ -17,7 +17,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.errors import ConflictError
-from chalicelib.models import keys, timers
+from chalicelib.models import keys, timer_items
 from chalicelib.models.conditions import conflict_on_condition_failure
 
 PUBLISH_TIMER = "events.publish"
@@ -31,11 +31,11 @@ def timer_id(event_id: str) -> str:
 
 def event_timer(
     event_id: str, detail_type: str, detail: dict[str, Any], *, published_by_request: bool = False
-) -> timers.TimerItem:
+) -> timer_items.TimerItem:
     """`published_by_request`: the request publishes it after its commit and a consumer
     forgets it; the sweep publishes it only if that did not happen within the grace."""
     now = clock.now()
-    return timers.build(
+    return timer_items.build(
         timer_id(event_id),
         PUBLISH_TIMER,
         event_id,
@@ -49,8 +49,8 @@ def forget(event_id: str) -> None:
     """The event arrived: its outbox entry (if the sweep did not take it already) can go."""
     try:
         with conflict_on_condition_failure("already published"):
-            timers.TimerItem(keys.timer_pk(timer_id(event_id)), keys.TIMER_SK).delete(
-                condition=timers.TimerItem.pk.exists()
+            timer_items.TimerItem(keys.timer_pk(timer_id(event_id)), keys.TIMER_SK).delete(
+                condition=timer_items.TimerItem.pk.exists()
             )
     except ConflictError:
         return

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from chalicelib import clock
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 
 REINDEX_TIMER = "search.reindex"
 
@@ -17,8 +17,8 @@ def _timer_id(talent_id: str) -> str:
     return f"reindex-{talent_id}"
 
 
-def timer_item(talent_id: str) -> timers.TimerItem:
-    return timers.build(_timer_id(talent_id), REINDEX_TIMER, talent_id, clock.now(), {})
+def timer_item(talent_id: str) -> timer_items.TimerItem:
+    return timer_items.build(_timer_id(talent_id), REINDEX_TIMER, talent_id, clock.now(), {})
 
 
 def mark_stale(talent_id: str) -> None:
@@ -27,4 +27,4 @@ def mark_stale(talent_id: str) -> None:
 
 def consume(talent_id: str, reindexed_from: datetime) -> bool:
     """Consume the entry unless a change re-armed it after the reindex began."""
-    return timers.consume_if_due_by(_timer_id(talent_id), reindexed_from)
+    return timer_items.consume_if_due_by(_timer_id(talent_id), reindexed_from)

@@ -17,7 +17,7 @@ from chalicelib.errors import ConflictError
 from chalicelib.models import keys
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
-from chalicelib.models.payments import WebhookItem, webhooks_listed_gsi1pk
+from chalicelib.models.payment_items import WebhookItem, webhooks_listed_gsi1pk
 from chalicelib.settings import get_settings
 
 UNMATCHED = "webhooks_unmatched"

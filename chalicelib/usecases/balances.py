@@ -7,7 +7,7 @@ from typing import Any
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import ledger
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payouts as payout_store
+from chalicelib.models import payout_items as payout_store
 
 _PAYOUT_PAGE = 100
 

@@ -1,5 +1,5 @@
 """Service bookings: a customer requests a talent's service for a date; the booking then
-moves only through the booking process (chalicelib.domain.processes.BOOKING_V1)."""
+moves only through the booking process (chalicelib.domain.process_definitions.BOOKING_V1)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chalicelib.domain import availability, pricing
 from chalicelib.domain.reviews import REVIEWEE_USER
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
 from chalicelib.models import blocks, calendar, keys, search_outbox, subjects, talent
-from chalicelib.models import reviews as customer_reviews
+from chalicelib.models import review_items as customer_reviews
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import TransactionConflictError, Writes

@@ -9,13 +9,13 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from chalicelib.models import payments as store
+from chalicelib.models import payment_items
 from chalicelib.payments import registry
 from chalicelib.payments.base import CallbackStatusReader, PaymentError
 from chalicelib.usecases import payments
 
 
-def refresh_or_read_callback(payment: store.Payment, webhook: Any) -> store.Payment:
+def refresh_or_read_callback(payment: payment_items.Payment, webhook: Any) -> payment_items.Payment:
     """`payments.refresh`, or, when the provider cannot say and its driver reads callbacks,
     the callback's word. Every other failure is raised as it came."""
     try:
@@ -38,4 +38,4 @@ def refresh_or_read_callback(payment: store.Payment, webhook: Any) -> store.Paym
             # Only money arriving is taken on the callback's word: a failure or cancel it
             # reports is left to reconciliation, which expires the payment in any case.
             payments.apply_status(payment, status)
-        return store.require(payment.id)
+        return payment_items.require(payment.id)

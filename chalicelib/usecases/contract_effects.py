@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock, ids
-from chalicelib.models import jobs, keys, timers
+from chalicelib.models import jobs, keys, timer_items
 from chalicelib.models.subjects import Subject
 from chalicelib.usecases.process_registry import Catalogue, Change, FollowUp
 from chalicelib.usecases.subject_writes import TRANSITION_TIMER, create_in, new_subject
@@ -98,7 +98,7 @@ def settle_contract_later(change: Change, contract_id: str) -> None:
     """The milestone's transaction arms a timer to complete the contract if nothing is left
     open; the request tries at once, and the sweep retries if the request died."""
     timer_id = f"contract-settle-{contract_id}"
-    item = timers.build(
+    item = timer_items.build(
         timer_id,
         TRANSITION_TIMER,
         contract_id,

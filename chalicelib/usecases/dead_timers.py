@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 
 
-def _json(item: timers.TimerItem) -> dict[str, Any]:
+def _json(item: timer_items.TimerItem) -> dict[str, Any]:
     return {
         "id": item.timer_id,
         "kind": item.timer_kind,
@@ -18,14 +18,14 @@ def _json(item: timers.TimerItem) -> dict[str, Any]:
         "last_error": item.last_error,
         "due_at": clock.to_rfc3339(item.due_at),
         "dead_at": clock.to_rfc3339(item.dead_at) if item.dead_at else None,
-        "payload": timers.payload_of(item),
+        "payload": timer_items.payload_of(item),
     }
 
 
 def list_dead(*, limit: int, cursor: str | None) -> dict[str, Any]:
-    found, next_cursor = timers.list_dead(limit=limit, cursor=cursor)
+    found, next_cursor = timer_items.list_dead(limit=limit, cursor=cursor)
     return {"items": [_json(item) for item in found], "next_cursor": next_cursor}
 
 
 def retry(timer_id: str) -> dict[str, Any]:
-    return _json(timers.retry_dead(timer_id, clock.now()))
+    return _json(timer_items.retry_dead(timer_id, clock.now()))

@@ -14,7 +14,7 @@ from chalicelib.auth.viewer import Viewer
 from chalicelib.domain import media_rules
 from chalicelib.errors import NotFoundError, ValidationError
 from chalicelib.models import keys
-from chalicelib.models import media as media_store
+from chalicelib.models import media_items as media_store
 from chalicelib.schemas.media import UploadRequest
 from chalicelib.settings import get_settings
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from chalicelib.domain import process as engine
+from chalicelib.domain import process_engine as engine
 from chalicelib.errors import ValidationError
-from chalicelib.models import media as media_store
+from chalicelib.models import media_items as media_store
 
 
 def require_own_verified(

@@ -15,8 +15,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import notification_kinds as table
 from chalicelib.errors import NotFoundError
-from chalicelib.models import email_status, subjects, timers
-from chalicelib.models import notifications as store
+from chalicelib.models import email_status, notification_items, subjects, timer_items
 from chalicelib.models import user as users
 from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.notify import i18n, render
@@ -51,7 +50,7 @@ class Delivery:
 
     user: users.User
     rule: table.Rule
-    notification: store.Notification
+    notification: notification_items.Notification
     in_app: bool
     email: bool
     params: dict[str, str]
@@ -229,8 +228,8 @@ def plan(event: Incoming) -> list[Delivery]:
             params = params_for(rule, event, facts, user, language)
             content = render.text(rule.template, language, params)
             in_app, email = decide(rule, user)
-            notification = store.Notification(
-                id=store.derive_id(event.event_id, user_id, event.at),
+            notification = notification_items.Notification(
+                id=notification_items.derive_id(event.event_id, user_id, event.at),
                 user_id=user_id,
                 type=rule.kind,
                 title=content.title,
@@ -251,10 +250,16 @@ def arm_message_email(delivery: Delivery, event: Incoming) -> bool:
     user_id = delivery.user.id
     now = clock.now()
     writes = Writes()
-    throttle = store.message_email_throttle(user_id, thread_id, now, MESSAGE_EMAIL_WINDOW)
-    writes.add((throttle.pk, throttle.sk), "throttle", store.claim_throttle_action(throttle, now))
+    throttle = notification_items.message_email_throttle(
+        user_id, thread_id, now, MESSAGE_EMAIL_WINDOW
+    )
+    writes.add(
+        (throttle.pk, throttle.sk),
+        "throttle",
+        notification_items.claim_throttle_action(throttle, now),
+    )
     message = event.detail.get("message") or {}
-    timer = timers.build(
+    timer = timer_items.build(
         f"msgmail-{delivery.notification.id}",
         MESSAGE_EMAIL_TIMER,
         thread_id,

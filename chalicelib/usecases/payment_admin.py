@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.models import payments as payment_store
-from chalicelib.models import refunds as refund_store
+from chalicelib.models import payment_items as payment_store
+from chalicelib.models import refund_items as refund_store
 from chalicelib.payments import registry
 
 

@@ -17,8 +17,7 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import pricing
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.models import payments as store
-from chalicelib.models import subjects
+from chalicelib.models import payment_items, subjects
 from chalicelib.models.conditions import TransientConflictError, retry_transient
 from chalicelib.models.writes import Writes
 from chalicelib.payments import registry
@@ -66,7 +65,7 @@ def create(
     *,
     return_url: str | None,
     idempotency_key: str | None,
-) -> store.Payment:
+) -> payment_items.Payment:
     subject = subjects.require(subject_type, subject_id)
     caller = transitions.Caller(principal)
     roles = caller.require_party(subject)
@@ -91,7 +90,7 @@ def create(
         raise ValidationError(f"{provider_name} does not take {amount['currency']}")
     now = clock.now()
     payment_id = ids.new_id()
-    payment = store.Payment(
+    payment = payment_items.Payment(
         id=payment_id,
         subject_type=subject_type,
         subject_id=subject_id,
@@ -109,7 +108,7 @@ def create(
         updated_at=now,
         purpose="balance" if subject.state == "confirmed" else "payment",
     )
-    store.start(payment)
+    payment_items.start(payment)
     order = Order(
         payment_id=payment_id,
         order_ref=payment.order_ref,
@@ -124,17 +123,17 @@ def create(
     try:
         created = provider.create_payment(order)
     except PaymentError as error:
-        store.failed_to_open(payment_id, error.message)
+        payment_items.failed_to_open(payment_id, error.message)
         raise
     action = {k: v for k, v in asdict(created.action).items() if v is not None}
     if created.action.expires_at is not None:
         action["expires_at"] = clock.to_rfc3339(created.action.expires_at)
-    store.opened(payment_id, provider_name, created.provider_ref, action)
-    return store.require(payment_id)
+    payment_items.opened(payment_id, provider_name, created.provider_ref, action)
+    return payment_items.require(payment_id)
 
 
-def visible(payment_id: str, principal: Principal) -> store.Payment:
-    payment = store.require(payment_id)
+def visible(payment_id: str, principal: Principal) -> payment_items.Payment:
+    payment = payment_items.require(payment_id)
     talent_id = principal.user.talent_id
     if not (
         principal.user_id == payment.payer_user_id
@@ -145,7 +144,7 @@ def visible(payment_id: str, principal: Principal) -> store.Payment:
     return payment
 
 
-def refresh(payment: store.Payment) -> store.Payment:
+def refresh(payment: payment_items.Payment) -> payment_items.Payment:
     """A payment the provider's word could still change, re-checked with it and acted on:
     pending, or given up on by us (a success that comes later is still honoured)."""
     if not settlement.awaits_news(payment) or payment.provider_ref is None:
@@ -153,17 +152,17 @@ def refresh(payment: store.Payment) -> store.Payment:
     provider = registry.get(payment.provider)
     status = provider.get_status(payment.provider_ref, order_ref=payment.order_ref)
     apply_status(payment, status)
-    return store.require(payment.id)
+    return payment_items.require(payment.id)
 
 
-def apply_status(payment: store.Payment, status: ProviderStatus) -> None:
+def apply_status(payment: payment_items.Payment, status: ProviderStatus) -> None:
     if not settlement.awaits_news(payment):
         return  # settled before: a repeated report has no second effect
     if status.state == "succeeded":
         _succeeded(payment, status)
     elif status.state in _FINAL_FROM_PROVIDER and payment.state == "pending":
         writes = Writes()
-        store.move_in(writes, payment, status.state)
+        payment_items.move_in(writes, payment, status.state)
         try:
             retry_transient(lambda: writes.commit("the payment changed meanwhile"))
         except TransientConflictError:
@@ -172,7 +171,7 @@ def apply_status(payment: store.Payment, status: ProviderStatus) -> None:
             return
 
 
-def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
+def _succeeded(payment: payment_items.Payment, status: ProviderStatus) -> None:
     if settlement.mismatch(payment, status):
         # Not what we asked for: one terminal outcome (failed, amount_mismatch, what
         # arrived owed back), not an error retried forever.
@@ -181,7 +180,7 @@ def _succeeded(payment: store.Payment, status: ProviderStatus) -> None:
     settlement.take(payment.id, settlement.fire_for)
 
 
-def to_json(payment: store.Payment) -> dict[str, Any]:
+def to_json(payment: payment_items.Payment) -> dict[str, Any]:
     return {
         "id": payment.id,
         "state": payment.state,
@@ -198,7 +197,7 @@ def to_json(payment: store.Payment) -> dict[str, Any]:
 
 def reconcile(payment_id: str) -> None:
     """The recheck timer's work: settle, expire, or look again later."""
-    payment = store.get(payment_id)
+    payment = payment_items.get(payment_id)
     if payment is None or payment.state != "pending":
         return
     abandoned = clock.now() - payment.created_at >= ABANDONED_AFTER
@@ -216,7 +215,7 @@ def reconcile(payment_id: str) -> None:
     if payment.state != "pending":
         return
     if not abandoned:
-        store.recheck_timer(payment.id, clock.now() + store.RECHECK_AFTER).save()
+        payment_items.recheck_timer(payment.id, clock.now() + payment_items.RECHECK_AFTER).save()
         return
     provider = registry.get(payment.provider)
     if provider.capabilities.cancel and payment.provider_ref:
@@ -224,7 +223,7 @@ def reconcile(payment_id: str) -> None:
         # expired; the failure leaves the timer for the next sweep, which looks again.
         provider.cancel(payment.provider_ref)
     writes = Writes()
-    store.move_in(writes, payment, "expired", failure="abandoned: not completed in time")
+    payment_items.move_in(writes, payment, "expired", failure="abandoned: not completed in time")
     try:
         writes.commit("the payment changed meanwhile")
     except ConflictError:

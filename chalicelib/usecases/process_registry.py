@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib.auth.principal import Principal
-from chalicelib.domain import process as engine
+from chalicelib.domain import process_engine as engine
 from chalicelib.errors import NotFoundError
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes

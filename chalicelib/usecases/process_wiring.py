@@ -19,7 +19,7 @@ def load() -> process_registry.Registry:
             return process_registry.active()
         except RuntimeError:
             pass
-        from chalicelib.domain import processes
+        from chalicelib.domain import process_definitions
         from chalicelib.usecases import contract_effects, dispute_effects, effects
         from chalicelib.usecases.qc import nudges
 
@@ -31,6 +31,6 @@ def load() -> process_registry.Registry:
                 nudges.CATALOGUE,
             ]
         )
-        registry.verify(processes.REGISTRY.values())
+        registry.verify(process_definitions.REGISTRY.values())
         process_registry.install(registry)
         return registry

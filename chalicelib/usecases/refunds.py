@@ -9,18 +9,17 @@ from __future__ import annotations
 from chalicelib import clock
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, outbox, timers
+from chalicelib.models import keys, outbox, refund_items, timer_items
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payments as payment_store
-from chalicelib.models import refunds as store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.models.writes import Writes, delete, save
 from chalicelib.payments import registry
 from chalicelib.payments.base import PaymentError
 
 
-def _refund_from(timer: timers.Timer) -> store.Refund:
+def _refund_from(timer: timer_items.Timer) -> refund_items.Refund:
     payload = timer.payload
-    return store.Refund(
+    return refund_items.Refund(
         id=timer.id,
         customer_id=str(payload["customer_id"]),
         payment_id=str(payload.get("payment_id") or "") or None,
@@ -34,7 +33,9 @@ def _refund_from(timer: timers.Timer) -> store.Refund:
     )
 
 
-def _manual_reason(refund: store.Refund, payment: payment_store.Payment | None) -> str | None:
+def _manual_reason(
+    refund: refund_items.Refund, payment: payment_store.Payment | None
+) -> str | None:
     """Why the provider cannot take this refund, if it cannot."""
     if payment is None or payment.provider_ref is None:
         return "no provider payment to refund against"
@@ -56,10 +57,10 @@ def _held(payment: payment_store.Payment) -> int:
     return int(arrived) if isinstance(arrived, int) else payment.amount
 
 
-def send(timer: timers.Timer) -> None:
+def send(timer: timer_items.Timer) -> None:
     """The `payments.refund` timer: claim, ask the provider, record; or hand to an admin."""
     refund = _refund_from(timer)
-    existing = store.get(refund.id)
+    existing = refund_items.get(refund.id)
     if existing is not None:
         # Claimed by an attempt that died after (perhaps) asking the provider: a person
         # checks rather than the provider being asked twice.
@@ -70,7 +71,7 @@ def send(timer: timers.Timer) -> None:
         return
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
     reason = _manual_reason(refund, payment)
-    store.claim(refund)
+    refund_items.claim(refund)
     if reason is not None or payment is None or payment.provider_ref is None:
         _finish(timer, refund, "sending", "manual_pending", note=reason, payment=payment)
         return
@@ -91,13 +92,13 @@ def send(timer: timers.Timer) -> None:
     )
 
 
-def _consume(timer: timers.Timer) -> None:
-    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+def _consume(timer: timer_items.Timer) -> None:
+    timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
 
 
 def _finish(
-    timer: timers.Timer,
-    refund: store.Refund,
+    timer: timer_items.Timer,
+    refund: refund_items.Refund,
     from_state: str,
     to_state: str,
     *,
@@ -106,9 +107,9 @@ def _finish(
     payment: payment_store.Payment | None = None,
 ) -> None:
     writes = Writes()
-    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
-    writes.add((item.pk, item.sk), "timer", delete(item, timers.TimerItem.pk.exists()))
-    store.move_in(
+    item = timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+    writes.add((item.pk, item.sk), "timer", delete(item, timer_items.TimerItem.pk.exists()))
+    refund_items.move_in(
         writes,
         refund.id,
         from_state=from_state,
@@ -129,11 +130,13 @@ def _finish(
     writes.commit("the refund moved meanwhile")
 
 
-def _refunded_state(refund: store.Refund, payment: payment_store.Payment) -> str:
+def _refunded_state(refund: refund_items.Refund, payment: payment_store.Payment) -> str:
     return "refunded" if refund.amount >= _held(payment) else "partially_refunded"
 
 
-def _post_sent(writes: Writes, refund: store.Refund, payment: payment_store.Payment | None) -> None:
+def _post_sent(
+    writes: Writes, refund: refund_items.Refund, payment: payment_store.Payment | None
+) -> None:
     ledger_store.post_in(
         writes,
         books.refund_sent(
@@ -147,7 +150,7 @@ REFUNDED_EVENT = "payment.refunded"
 
 
 def _announce_in(
-    writes: Writes, refund: store.Refund, payment: payment_store.Payment | None
+    writes: Writes, refund: refund_items.Refund, payment: payment_store.Payment | None
 ) -> None:
     """One event per refund (its id names it, so a retried transaction announces once),
     with the amount that went back; the notification links to the payment."""
@@ -169,20 +172,20 @@ def _announce_in(
     writes.add((entry.pk, entry.sk), "outbox", save(entry))
 
 
-def settle_manually(refund_id: str) -> store.Refund:
+def settle_manually(refund_id: str) -> refund_items.Refund:
     """An admin paid it back outside the provider: the ledger records it, once."""
-    refund = store.get(refund_id)
+    refund = refund_items.get(refund_id)
     if refund is None:
         raise NotFoundError("refund not found")
     if refund.state != "manual_pending":
         raise ConflictError(f"a refund that is {refund.state} is not waiting for an admin")
     writes = Writes()
-    store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
+    refund_items.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
     _post_sent(writes, refund, payment)
     if payment is not None and payment.state == "refund_pending":  # never a failed one
         payment_store.move_in(writes, payment, _refunded_state(refund, payment))
     writes.commit("the refund moved meanwhile")
-    settled = store.get(refund_id)
+    settled = refund_items.get(refund_id)
     assert settled is not None
     return settled

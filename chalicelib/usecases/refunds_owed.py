@@ -1,14 +1,14 @@
 """Refunds a subject owes, split across the payments that funded it: a booking paid as a
 deposit and a balance, perhaps through two providers, is refunded latest payment first,
 one provider refund per payment, each booked against its own provider when it is sent
-(usecases/refunds.py)."""
+(usecases/refund_items.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from chalicelib.domain import ledger as books
-from chalicelib.models import refunds
+from chalicelib.models import refund_items
 from chalicelib.usecases.process_registry import Change
 
 
@@ -56,7 +56,7 @@ def owe(change: Change, base: str, amount: int, currency: str) -> None:
     for n, (index, share) in enumerate(shares):
         payment = funded[int(index)]
         payment["refunded"] = int(payment.get("refunded", 0)) + share
-        refunds.owe_in(
+        refund_items.owe_in(
             change.writes,
             # The first keeps the id a single payment's refund always had.
             refund_id=base if n == 0 else f"{base}-{n + 1}",

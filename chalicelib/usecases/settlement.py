@@ -16,8 +16,7 @@ from typing import Any
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payments as store
-from chalicelib.models import refunds
+from chalicelib.models import payment_items, refund_items
 from chalicelib.models.conditions import TransientConflictError, retry_transient
 from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.payments.base import ProviderStatus
@@ -32,7 +31,7 @@ LATE_STATES = frozenset({"expired", "cancelled", "failed"})
 _SUBJECT_ATTEMPTS = 3
 
 
-def awaits_news(payment: store.Payment) -> bool:
+def awaits_news(payment: payment_items.Payment) -> bool:
     """Whether a provider's word could still change this payment: pending, or given up on
     by us without the provider's money having been accounted for."""
     if payment.provider_ref is None:
@@ -42,7 +41,7 @@ def awaits_news(payment: store.Payment) -> bool:
     return payment.state in LATE_STATES and payment.received is None
 
 
-def mismatch(payment: store.Payment, status: ProviderStatus) -> bool:
+def mismatch(payment: payment_items.Payment, status: ProviderStatus) -> bool:
     """Paid means our amount AND currency, both readable: anything else is not paid."""
     return status.amount != payment.amount or (status.currency or "").upper() != (
         payment.currency.upper()
@@ -53,17 +52,17 @@ def received(status: ProviderStatus) -> dict[str, Any]:
     return {"amount": status.amount, "currency": status.currency}
 
 
-def mismatch_note(payment: store.Payment) -> str:
+def mismatch_note(payment: payment_items.Payment) -> str:
     return (
         f"amount_mismatch: payment {payment.id} asked {payment.amount} {payment.currency}, "
         f"the provider reports {payment.received}; what arrived is owed back"
     )
 
 
-def list_mismatch_found_by_recheck(payment: store.Payment) -> None:
+def list_mismatch_found_by_recheck(payment: payment_items.Payment) -> None:
     """No callback reported it (FastPay's IPN was lost): the recheck's finding is listed
     for admins as a failed report, once per payment."""
-    store.record_failed_report(
+    payment_items.record_failed_report(
         f"recheck-{payment.id}",
         payment.provider,
         payment.provider_ref,
@@ -72,7 +71,9 @@ def list_mismatch_found_by_recheck(payment: store.Payment) -> None:
     )
 
 
-def take(payment_id: str, fire: Callable[[store.Payment, Callable[[Writes], None]], None]) -> None:
+def take(
+    payment_id: str, fire: Callable[[payment_items.Payment, Callable[[Writes], None]], None]
+) -> None:
     """The subject takes the payment (`fire` applies its transition with `extra` in the same
     transaction), or, when the subject as it is now cannot, the money is owed back.
     Collisions with other transactions are retried; a failed condition is read for WHICH
@@ -80,14 +81,16 @@ def take(payment_id: str, fire: Callable[[store.Payment, Callable[[Writes], None
     retry_transient(lambda: _take(payment_id, fire))
 
 
-def _take(payment_id: str, fire: Callable[[store.Payment, Callable[[Writes], None]], None]) -> None:
+def _take(
+    payment_id: str, fire: Callable[[payment_items.Payment, Callable[[Writes], None]], None]
+) -> None:
     for _ in range(_SUBJECT_ATTEMPTS):
-        payment = store.require(payment_id)
+        payment = payment_items.require(payment_id)
         if not awaits_news(payment):
             return  # settled by an earlier delivery of the same news
 
-        def mark(writes: Writes, payment: store.Payment = payment) -> None:
-            store.move_in(writes, payment, "succeeded")
+        def mark(writes: Writes, payment: payment_items.Payment = payment) -> None:
+            payment_items.move_in(writes, payment, "succeeded")
 
         try:
             fire(payment, mark)
@@ -102,12 +105,12 @@ def _take(payment_id: str, fire: Callable[[store.Payment, Callable[[Writes], Non
             raise  # some other guard (a ledger balance): loud, retried, then an admin's
         except ConflictError:
             # Decided on the subject as it is now (its state, a guard): it cannot take it.
-            owed_back(store.require(payment_id), None)
+            owed_back(payment_items.require(payment_id), None)
             return
     raise TransientConflictError("the subject kept changing; retried later")
 
 
-def owed_back(payment: store.Payment, status: ProviderStatus | None) -> None:
+def owed_back(payment: payment_items.Payment, status: ProviderStatus | None) -> None:
     """Money arrived that no subject takes: recorded as received and owed back in full
     (the refunds timer sends it through the provider, or hands it to an admin). A payment
     for the wrong amount or currency ends `failed` (amount_mismatch) with what arrived."""
@@ -121,9 +124,11 @@ def owed_back(payment: store.Payment, status: ProviderStatus | None) -> None:
     writes = Writes()
     if wrong:
         assert status is not None
-        store.move_in(writes, payment, "failed", failure=AMOUNT_MISMATCH, received=received(status))
+        payment_items.move_in(
+            writes, payment, "failed", failure=AMOUNT_MISMATCH, received=received(status)
+        )
     else:
-        store.move_in(
+        payment_items.move_in(
             writes,
             payment,
             "succeeded",
@@ -142,8 +147,8 @@ def owed_back(payment: store.Payment, status: ProviderStatus | None) -> None:
         raise
 
 
-def _owe_in(writes: Writes, payment: store.Payment, amount: int, currency: str) -> None:
-    refunds.owe_in(
+def _owe_in(writes: Writes, payment: payment_items.Payment, amount: int, currency: str) -> None:
+    refund_items.owe_in(
         writes,
         refund_id=f"payment-{payment.id}-refund",
         customer_id=payment.payer_user_id,
@@ -164,7 +169,7 @@ def _owe_in(writes: Writes, payment: store.Payment, amount: int, currency: str) 
     )
 
 
-def fire_for(payment: store.Payment, mark: Callable[[Writes], None]) -> None:
+def fire_for(payment: payment_items.Payment, mark: Callable[[Writes], None]) -> None:
     """The subject's transition for this payment, with `mark` in its transaction."""
     params = {"payment_id": payment.id, "provider": payment.provider}
     if payment.purpose == "balance":

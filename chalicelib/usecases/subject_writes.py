@@ -9,9 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock, ids
-from chalicelib.domain import process as engine
-from chalicelib.domain import processes
-from chalicelib.models import keys, outbox, subjects, timers
+from chalicelib.domain import process_definitions
+from chalicelib.domain import process_engine as engine
+from chalicelib.models import keys, outbox, subjects, timer_items
 from chalicelib.models.subjects import Event, Subject
 from chalicelib.models.writes import Writes, delete, save
 from chalicelib.usecases.process_registry import Caller, active
@@ -23,7 +23,7 @@ DETAIL_REMINDER = "process.reminder"
 
 
 def process_of(subject: Subject) -> engine.Process:
-    return processes.get(subject.process, subject.process_version)
+    return process_definitions.get(subject.process, subject.process_version)
 
 
 def _timer_id(subject: Subject, name: str) -> str:
@@ -49,7 +49,7 @@ def arm_timers(subject: Subject, writes: Writes, now: datetime) -> tuple[str, ..
         if not active().guard_holds(spec.when, subject, now):
             continue
         timer_id = _timer_id(subject, spec.name)
-        item = timers.build(
+        item = timer_items.build(
             timer_id, TRANSITION_TIMER, subject.id, due, {**payload, "transition": spec.transition}
         )
         writes.add((item.pk, item.sk), f"timer:{spec.name}", save(item))
@@ -59,7 +59,7 @@ def arm_timers(subject: Subject, writes: Writes, now: datetime) -> tuple[str, ..
         if due_at is None or due_at <= now or not active().guard_holds(reminder.when, subject, now):
             continue
         timer_id = _timer_id(subject, reminder.name)
-        item = timers.build(
+        item = timer_items.build(
             timer_id, REMINDER_TIMER, subject.id, due_at, {**payload, "reminder": reminder.name}
         )
         writes.add((item.pk, item.sk), f"reminder:{reminder.name}", save(item))
@@ -69,7 +69,7 @@ def arm_timers(subject: Subject, writes: Writes, now: datetime) -> tuple[str, ..
 
 def disarm_timers(subject: Subject, writes: Writes) -> None:
     for timer_id in subject.armed_timers:
-        item = timers.TimerItem(keys.timer_pk(timer_id), keys.TIMER_SK)
+        item = timer_items.TimerItem(keys.timer_pk(timer_id), keys.TIMER_SK)
         writes.add((item.pk, item.sk), "disarm", delete(item))
 
 
@@ -152,7 +152,7 @@ def new_subject(
     end_at: datetime | None = None,
 ) -> Subject:
     """A new subject of the current version of process `kind`; create it with create_in."""
-    process = processes.CURRENT[kind]
+    process = process_definitions.CURRENT[kind]
     return subjects.new(
         process.name,
         process.version,

@@ -13,12 +13,12 @@ from chalicelib.models import talent as talent_store
 from chalicelib.schemas.talent import PortfolioCreate, PortfolioPatch, TalentCreate, TalentPatch
 
 if TYPE_CHECKING:
-    from chalicelib.models import media as media_store
+    from chalicelib.models import media_items as media_store
     from chalicelib.models import search_index
 else:
     # Only writes reindex or check media; a cold read of a profile need not load them
     # (tests/functional/test_cold_path.py).
-    media_store = lazy_import("chalicelib.models.media")
+    media_store = lazy_import("chalicelib.models.media_items")
     search_index = lazy_import("chalicelib.models.search_index")
 
 

@@ -18,9 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.domain import process as engine
+from chalicelib.domain import process_engine as engine
 from chalicelib.errors import ConflictError, ForbiddenError
-from chalicelib.models import keys, subjects, timers
+from chalicelib.models import keys, subjects, timer_items
 from chalicelib.models.subjects import Event, Subject
 from chalicelib.models.writes import Writes, delete
 from chalicelib.usecases import media_refs, process_registry
@@ -173,7 +173,7 @@ def prepare(
     )
     disarm_timers(before, change.writes)
     if consumed_timer is not None and consumed_timer not in before.armed_timers:
-        timer = timers.TimerItem(keys.timer_pk(consumed_timer), keys.TIMER_SK)
+        timer = timer_items.TimerItem(keys.timer_pk(consumed_timer), keys.TIMER_SK)
         change.writes.add((timer.pk, timer.sk), "timer", delete(timer))
     after = after.with_changes(armed_timers=arm_timers(after, change.writes, now))
     key = (keys.subject_pk(before.type, before.id), keys.SUBJECT_SK)

@@ -13,8 +13,7 @@ from typing import Any
 
 from chalicelib import clients, clock, ids
 from chalicelib.errors import PayloadTooLargeError
-from chalicelib.models import payments as store
-from chalicelib.models import webhook_retention
+from chalicelib.models import payment_items, webhook_retention
 from chalicelib.payments import registry
 from chalicelib.payments.base import CallbackRef, CallbackRejected
 from chalicelib.settings import get_settings
@@ -50,7 +49,7 @@ def receive(provider: str, headers: Mapping[str, str], raw_body: bytes) -> str |
     reference = driver.parse_callback(headers, raw_body)  # CallbackRejected: 400, nothing kept
     _check_reference(reference)
     webhook_id = ids.new_id()
-    store.record_webhook(
+    payment_items.record_webhook(
         webhook_id,
         provider,
         provider_ref=reference.provider_ref,

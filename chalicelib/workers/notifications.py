@@ -13,21 +13,27 @@ from typing import Any
 from chalicelib import clients, clock
 from chalicelib.domain import notification_kinds as table
 from chalicelib.errors import NotFoundError
-from chalicelib.models import email_status, idempotency, keys, threads, timers
-from chalicelib.models import notifications as store
+from chalicelib.models import (
+    email_status,
+    idempotency,
+    keys,
+    notification_items,
+    thread_items,
+    timer_items,
+)
 from chalicelib.models import user as users
 from chalicelib.notify import i18n, render
 from chalicelib.settings import get_settings
 from chalicelib.usecases import notifying
 from chalicelib.workers import realtime
 from chalicelib.workers.queues import notifications as router
-from chalicelib.workers.timers import register
+from chalicelib.workers.timer_sweep import register
 
 _EMAIL_SCOPE = "notification-email"
 _EMAIL_CLAIM_TTL = timedelta(days=3)
 
 
-def frame(notification: store.Notification) -> dict[str, Any]:
+def frame(notification: notification_items.Notification) -> dict[str, Any]:
     return {
         "type": "notification.created",
         "notification": {
@@ -46,7 +52,7 @@ def handle_event(message: dict[str, Any]) -> None:
     event = notifying.incoming(message["event"])
     for delivery in notifying.plan(event):
         if delivery.in_app:
-            store.write(delivery.notification, event.event_id)
+            notification_items.write(delivery.notification, event.event_id)
             # Also after a redelivery: a crash may have come between the write and the push,
             # and pushes are at least once (clients know notifications by id).
             realtime.push_to_user(delivery.user.id, frame(delivery.notification))
@@ -109,17 +115,17 @@ def send_email(
 
 
 def _still_unread(user_id: str, thread_id: str, message_id: str) -> bool:
-    found = threads.fetch([(keys.thread_pk(thread_id), keys.THREAD_SK)])
+    found = thread_items.fetch([(keys.thread_pk(thread_id), keys.THREAD_SK)])
     item = found.get((keys.thread_pk(thread_id), keys.THREAD_SK))
-    if not isinstance(item, threads.ThreadItem):
+    if not isinstance(item, thread_items.ThreadItem):
         return False
-    thread = threads.to_thread(item)
+    thread = thread_items.to_thread(item)
     read_up_to = thread.read_up_to.get(user_id)
     return read_up_to is None or read_up_to < message_id
 
 
 @register(notifying.MESSAGE_EMAIL_TIMER)
-def email_unread_message(timer: timers.Timer) -> None:
+def email_unread_message(timer: timer_items.Timer) -> None:
     payload = timer.payload
     user_id, thread_id = str(payload["user_id"]), str(payload["thread_id"])
     if _still_unread(user_id, thread_id, str(payload["message_id"])):
@@ -142,7 +148,7 @@ def email_unread_message(timer: timers.Timer) -> None:
                 "when": i18n.when(timer.due_at, user.timezone, language),
             }
             send_email(user, str(payload["notification_id"]), rule, params)
-    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+    timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
 
 
 def handle_ses_feedback(record: dict[str, Any]) -> None:

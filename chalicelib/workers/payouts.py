@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.usecases.payouts import processing, scheduling
 from chalicelib.workers.queues import payouts as payouts_queue
-from chalicelib.workers.timers import register as timer_handler
+from chalicelib.workers.timer_sweep import register as timer_handler
 
 
 @payouts_queue.register(scheduling.PAYOUT_REQUESTED)
@@ -20,10 +20,10 @@ def process_payout(message: dict[str, Any]) -> None:
 
 
 @timer_handler(scheduling.DUE_TIMER)
-def payout_due(timer: timers.Timer) -> None:
+def payout_due(timer: timer_items.Timer) -> None:
     scheduling.fire_due_timer(timer)
 
 
 @timer_handler(processing.CHECK_TIMER)
-def check_payout(timer: timers.Timer) -> None:
+def check_payout(timer: timer_items.Timer) -> None:
     processing.fire_check_timer(timer)

@@ -11,21 +11,21 @@ from typing import Any
 
 from chalicelib import clients, clock
 from chalicelib.errors import ConflictError
-from chalicelib.models import keys, outbox, subjects, timers
+from chalicelib.models import keys, outbox, subjects, timer_items
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
 from chalicelib.settings import get_settings
 from chalicelib.usecases import transitions
-from chalicelib.workers.timers import register
+from chalicelib.workers.timer_sweep import register
 
 EVENT_SOURCE = "marketplace.transactions"
 
 
-def _delete(timer: timers.Timer) -> None:
-    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+def _delete(timer: timer_items.Timer) -> None:
+    timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
 
 
-def _current(timer: timers.Timer) -> subjects.Subject | None:
+def _current(timer: timer_items.Timer) -> subjects.Subject | None:
     """The subject, if the timer still applies to the version that armed it."""
     payload = timer.payload
     subject = subjects.get(payload["subject_type"], payload["subject_id"])
@@ -36,7 +36,7 @@ def _current(timer: timers.Timer) -> subjects.Subject | None:
 
 
 @register(transitions.TRANSITION_TIMER)
-def fire_transition(timer: timers.Timer) -> None:
+def fire_transition(timer: timer_items.Timer) -> None:
     subject = _current(timer)
     if subject is None:
         _delete(timer)
@@ -51,7 +51,7 @@ def fire_transition(timer: timers.Timer) -> None:
 
 
 @register(transitions.REMINDER_TIMER)
-def send_reminder(timer: timers.Timer) -> None:
+def send_reminder(timer: timer_items.Timer) -> None:
     subject = _current(timer)
     if subject is None:
         _delete(timer)
@@ -59,11 +59,11 @@ def send_reminder(timer: timers.Timer) -> None:
     name = timer.payload["reminder"]
     spec = next(r for r in transitions.process_of(subject).reminders if r.name == name)
     writes = Writes()
-    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+    item = timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
     writes.add(
         (item.pk, item.sk),
         "reminder",
-        lambda t: t.delete(item, condition=timers.TimerItem.pk.exists()),
+        lambda t: t.delete(item, condition=timer_items.TimerItem.pk.exists()),
     )
     detail: dict[str, Any] = {
         # The timer id names the reminder once: consumers deduplicate a republished event.
@@ -94,13 +94,13 @@ def send_reminder(timer: timers.Timer) -> None:
 
 
 @register(outbox.PUBLISH_TIMER)
-def publish_event(timer: timers.Timer) -> None:
+def publish_event(timer: timer_items.Timer) -> None:
     """At least once: a crash after publishing and before the delete publishes again, with
     the same event id in the detail for consumers to deduplicate."""
     put_event(timer.payload)
     with conflict_on_condition_failure("already published"):
-        timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete(
-            condition=timers.TimerItem.pk.exists()
+        timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete(
+            condition=timer_items.TimerItem.pk.exists()
         )
 
 

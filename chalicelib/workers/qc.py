@@ -6,12 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import observability
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.usecases.qc import evaluation, nudges
 from chalicelib.usecases.qc.reports import REPORT_SUBMITTED
 from chalicelib.workers import queues
 from chalicelib.workers.sqs import message_body
-from chalicelib.workers.timers import register
+from chalicelib.workers.timer_sweep import register
 
 
 @queues.qc.register(REPORT_SUBMITTED)
@@ -31,10 +31,10 @@ def handle_record(record: dict[str, Any]) -> None:
 
 
 @register(nudges.NUDGE_TIMER)
-def nudge(timer: timers.Timer) -> None:
+def nudge(timer: timer_items.Timer) -> None:
     nudges.fire_nudge(timer)
 
 
 @register(nudges.ESCALATE_TIMER)
-def escalate(timer: timers.Timer) -> None:
+def escalate(timer: timer_items.Timer) -> None:
     nudges.fire_escalation(timer)

@@ -3,11 +3,11 @@ written (usecases/reviews/publication.py)."""
 
 from __future__ import annotations
 
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.usecases.reviews import publication
-from chalicelib.workers.timers import register
+from chalicelib.workers.timer_sweep import register
 
 
 @register(publication.WINDOW_TIMER)
-def close_review_window(timer: timers.Timer) -> None:
+def close_review_window(timer: timer_items.Timer) -> None:
     publication.close_window(timer)

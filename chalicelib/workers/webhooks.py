@@ -8,13 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import observability
-from chalicelib.models import payments as store
-from chalicelib.models import refunds as refund_store
-from chalicelib.models import timers, webhook_retention
+from chalicelib.models import payment_items, timer_items, webhook_retention
+from chalicelib.models import refund_items as refund_store
 from chalicelib.payments import registry
 from chalicelib.usecases import callback_settlement, payments, refunds, settlement
 from chalicelib.workers.queues import webhooks
-from chalicelib.workers.timers import register as timer_handler
+from chalicelib.workers.timer_sweep import register as timer_handler
 
 WEBHOOK_RECEIVED = "webhook.received"
 
@@ -22,11 +21,13 @@ WEBHOOK_RECEIVED = "webhook.received"
 @webhooks.register(WEBHOOK_RECEIVED)
 def process_webhook(message: dict[str, Any]) -> None:
     webhook_id = str(message["webhook_id"])
-    webhook = store.get_webhook(webhook_id)
+    webhook = payment_items.get_webhook(webhook_id)
     if webhook is None or webhook.state != "received":
         return  # processed by an earlier delivery of this message
     payment = (
-        store.find_by_ref(webhook.provider, webhook.provider_ref) if webhook.provider_ref else None
+        payment_items.find_by_ref(webhook.provider, webhook.provider_ref)
+        if webhook.provider_ref
+        else None
     )
     if payment is None:
         _unmatched(webhook)
@@ -36,16 +37,16 @@ def process_webhook(message: dict[str, Any]) -> None:
         settled = callback_settlement.refresh_or_read_callback(payment, webhook)
     except Exception as error:
         # Listed among the failed for admins; the message is retried, then lands in the DLQ.
-        store.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
+        payment_items.webhook_failed(webhook_id, f"{type(error).__name__}: {error}")
         raise
     if settled.failure == settlement.AMOUNT_MISMATCH:
         # Terminal, not retried: listed among the failed for an admin, saying what arrived.
-        store.mark_webhook(webhook_id, "failed", settlement.mismatch_note(settled))
+        payment_items.mark_webhook(webhook_id, "failed", settlement.mismatch_note(settled))
         return
-    store.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
+    payment_items.mark_webhook(webhook_id, "processed", f"payment {settled.id} is {settled.state}")
 
 
-def _unmatched(webhook: store.WebhookItem) -> None:
+def _unmatched(webhook: payment_items.WebhookItem) -> None:
     """Anyone can post an unsigned callback naming a made-up reference: such ones are kept
     briefly, and every unmatched one is counted (a metric, and a counter per day)."""
     signed = registry.get(webhook.provider).capabilities.signed_callbacks
@@ -53,14 +54,14 @@ def _unmatched(webhook: store.WebhookItem) -> None:
         observability.count("UnmatchedWebhooks", provider=webhook.provider)
 
 
-@timer_handler(store.RECHECK_TIMER)
-def recheck_payment(timer: timers.Timer) -> None:
+@timer_handler(payment_items.RECHECK_TIMER)
+def recheck_payment(timer: timer_items.Timer) -> None:
     # A failure leaves the timer for the next sweep; a payment still pending re-arms it
     # (same id, later due), which the conditional consume below then leaves alone.
     payments.reconcile(timer.subject)
-    timers.consume_if_due_by(timer.id, timer.due_at)
+    timer_items.consume_if_due_by(timer.id, timer.due_at)
 
 
 @timer_handler(refund_store.REFUND_TIMER)
-def send_refund(timer: timers.Timer) -> None:
+def send_refund(timer: timer_items.Timer) -> None:
     refunds.send(timer)

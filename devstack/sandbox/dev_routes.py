@@ -190,15 +190,15 @@ def _email(value: Any) -> str:
 
 
 def _transition_request(body: dict[str, Any]) -> tuple[str, str, str, dict[str, Any]]:
-    from chalicelib.domain import processes
+    from chalicelib.domain import process_definitions
 
     unknown = sorted(set(body) - _TRANSITION_FIELDS)
     if unknown:
         raise bad_request("unknown fields", {"unknown": unknown})
     subject_type = body.get("subject_type")
-    if subject_type not in processes.CURRENT:
+    if subject_type not in process_definitions.CURRENT:
         raise bad_request(
-            "subject_type must be one of " + ", ".join(sorted(processes.CURRENT)),
+            "subject_type must be one of " + ", ".join(sorted(process_definitions.CURRENT)),
             {"field": "subject_type"},
         )
     subject_id = body.get("subject_id")

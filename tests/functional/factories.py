@@ -73,7 +73,7 @@ def pending_media(
 ) -> str:
     """A media record whose upload has not been checked yet."""
     from chalicelib import ids
-    from chalicelib.models import media as media_store
+    from chalicelib.models import media_items as media_store
 
     media_id = ids.new_id()
     media_store.create(
@@ -92,7 +92,7 @@ def verified_media(
 ) -> str:
     """A media record the validator has already verified (the upload path has its own tests)."""
     from chalicelib.models import keys
-    from chalicelib.models import media as media_store
+    from chalicelib.models import media_items as media_store
 
     media_id = pending_media(api, email, purpose, content_type)
     media_store.settle(media_id, media_store.VERIFIED, None, keys.verified_object_key(media_id))

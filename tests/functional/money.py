@@ -148,9 +148,9 @@ def books(api: JsonClient) -> dict[str, int]:
 
 def owed_refunds() -> list[Any]:
     """Refunds owed and not yet sent (their timers) and refunds waiting for an admin."""
-    from chalicelib.models import refunds
+    from chalicelib.models import refund_items
 
-    return list(refunds.manual())
+    return list(refund_items.manual())
 
 
 class TransactionConflicts:

@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from chalicelib import clock
-from chalicelib.models import outbox, timers
+from chalicelib.models import outbox, timer_items
 from devstack.emulator import _raw_message
 
 
@@ -18,7 +18,7 @@ def outbox_events(detail_type: str | None = None) -> list[dict[str, Any]]:
     """Every domain event waiting in the outbox, shaped as EventBridge delivers it."""
     far = clock.now().replace(year=clock.now().year + 5)
     found = []
-    for timer in timers.due(far):
+    for timer in timer_items.due(far):
         if timer.kind != outbox.PUBLISH_TIMER:
             continue
         payload = timer.payload

@@ -50,7 +50,7 @@ def review(
 
 def sweep() -> dict[str, int]:
     from chalicelib.workers import timer_kinds
-    from chalicelib.workers import timers as sweeper
+    from chalicelib.workers import timer_sweep as sweeper
 
     timer_kinds.load()
     report = sweeper.sweep().as_dict()

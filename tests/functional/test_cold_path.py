@@ -53,8 +53,8 @@ NOT_ON_THE_READ_PATH = (
     "chalicelib.domain.geo",
     "chalicelib.models.idempotency",  # Idempotency-Key is for writes
     "chalicelib.usecases.bookings",
-    "chalicelib.domain.process",  # the process engine and its tables serve transitions
-    "chalicelib.domain.processes",
+    "chalicelib.domain.process_engine",  # the process engine and its tables serve transitions
+    "chalicelib.domain.process_definitions",
     "chalicelib.domain.job_templates",
     "chalicelib.payments.registry",
 )

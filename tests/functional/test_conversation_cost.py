@@ -80,7 +80,7 @@ def test_a_message_send_is_one_transaction_and_at_most_two_reads(
 def test_the_worker_forgets_the_outbox_entry_it_received(
     api: JsonClient, lambdas: Any, bus: EventBus, frozen_clock: Any
 ) -> None:
-    from chalicelib.models import outbox, timers
+    from chalicelib.models import outbox, timer_items
 
     talent = create_talent(api, TALENT)
     thread = inquiry(api, talent["id"], "Are you free on the 10th?").body
@@ -89,10 +89,10 @@ def test_the_worker_forgets_the_outbox_entry_it_received(
         f"/v1/threads/{thread['id']}/read", as_user=TALENT, json_body={"up_to": message["id"]}
     )
     assert read.status == 200
-    waiting = timers.due(frozen_clock.now() + timedelta(days=1))
+    waiting = timer_items.due(frozen_clock.now() + timedelta(days=1))
     assert {t.payload["detail_type"] for t in waiting} == {"message.created", "thread.read"}
     # Not due before the grace: the sweep leaves them to the worker meanwhile.
-    assert timers.due(frozen_clock.now()) == []
+    assert timer_items.due(frozen_clock.now()) == []
     assert all(t.due_at == frozen_clock.now() + outbox.PUBLISH_GRACE for t in waiting)
     bus.deliver(lambdas, ("message.created", "thread.read"))
     assert count_items("timer") == 0

@@ -149,13 +149,13 @@ def test_the_respondent_is_told_of_the_opening_and_reminded_of_the_deadline(
     # still in the outbox to hand to the worker).
     later(frozen_clock, 49)
     from chalicelib import clock
-    from chalicelib.models import timers
+    from chalicelib.models import timer_items
     from chalicelib.usecases import transitions
     from chalicelib.workers import process_timers
 
     [reminder] = [
         t
-        for t in timers.due(clock.now())
+        for t in timer_items.due(clock.now())
         if t.kind == transitions.REMINDER_TIMER and t.payload["subject_id"] == dispute["id"]
     ]
     process_timers.send_reminder(reminder)

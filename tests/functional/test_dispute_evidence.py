@@ -42,12 +42,12 @@ def test_evidence_with_own_media_and_copied_messages(api: JsonClient, frozen_clo
     [copied] = evidence["messages"]
     assert copied["body"] == "Where are you?" and copied["id"] == message["id"]
     # A later change to the message does not change what was shown.
-    from chalicelib.models import keys, threads
+    from chalicelib.models import keys, thread_items
 
-    item = threads.MessageItem.get(
+    item = thread_items.MessageItem.get(
         keys.thread_pk(thread.body["id"]), keys.message_sk(message["id"])
     )
-    item.update(actions=[threads.MessageItem.body.set("edited")])
+    item.update(actions=[thread_items.MessageItem.body.set("edited")])
     assert get(api, dispute["id"])["evidence"][0]["messages"][0]["body"] == "Where are you?"
 
     # The respondent's evidence answers: negotiating.

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import payments as payment_store
-from chalicelib.models import refunds as refund_store
+from chalicelib.models import payment_items as payment_store
+from chalicelib.models import refund_items as refund_store
 from chalicelib.payments.base import ProviderStatus
 from tests.functional import money
 from tests.functional.deals import ADMIN, CUSTOMER, take

@@ -39,7 +39,7 @@ from chalicelib.domain import qc as qc_rules
 from chalicelib.domain.pricing import amount_due_now, balance_due
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.models import subjects
 from chalicelib.models import user as users
 from chalicelib.models.conditions import TransientConflictError
@@ -356,8 +356,8 @@ def test_the_books_stay_balanced(
             every one. (Only those: the events, reminders and search refreshes the sweep
             would also fire move no money, and cost most of an example's time.)"""
             from chalicelib import clock
-            from chalicelib.models import refunds as refund_store
-            from chalicelib.models import timers as timer_store
+            from chalicelib.models import refund_items as refund_store
+            from chalicelib.models import timer_items as timer_store
             from chalicelib.usecases import refunds
 
             for timer in timer_store.due(clock.now()):

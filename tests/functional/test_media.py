@@ -13,8 +13,8 @@ import pytest
 import requests
 
 from chalicelib import clients, ids
-from chalicelib.models import media as media_store
-from chalicelib.models.media import MediaItem
+from chalicelib.models import media_items as media_store
+from chalicelib.models.media_items import MediaItem
 from tests.functional.conftest import ADMIN_EMAIL
 from tests.support import JsonClient, Reply
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.payments import registry
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from tests.fault_proxy import FaultProxy, fault_proxy

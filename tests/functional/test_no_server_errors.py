@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from tests.functional.deals import CUSTOMER, talent_with_service
 from tests.functional.factories import count_items, create_talent, verified_media

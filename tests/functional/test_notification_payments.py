@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.notify.i18n import money
 from tests.functional.deals import ADMIN, CUSTOMER, take
 from tests.functional.notify_support import deliver, emails_to, outbox_events

@@ -41,7 +41,7 @@ def test_a_booking_request_tells_the_talent_in_app_and_by_email(
     # AND it expires (DynamoDB TTL) 180 days after it was made
     from chalicelib import clock
     from chalicelib.models import keys
-    from chalicelib.models.notifications import NotificationItem
+    from chalicelib.models.notification_items import NotificationItem
 
     me = api.get("/v1/me", as_user=TALENT).body["id"]
     stored = NotificationItem.get(keys.notifications_pk(me), keys.notification_sk(item["id"]))

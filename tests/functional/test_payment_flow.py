@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import requests
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.payments import registry
 from chalicelib.settings import reset_settings
 from devstack.sandbox.providers import SANDBOX_SECRETS

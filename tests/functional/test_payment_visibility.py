@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.payments import registry
 from devstack.sandbox.providers import SANDBOX_SECRETS
 from tests.functional.deals import ADMIN, CUSTOMER, TALENT, book, take, talent_with_service

@@ -27,8 +27,8 @@ from typing import Any, ClassVar
 import pytest
 
 from chalicelib import clock
-from chalicelib.domain import processes
-from chalicelib.domain.process import ACTORS, Actor, Process, Transition
+from chalicelib.domain import process_definitions
+from chalicelib.domain.process_engine import ACTORS, Actor, Process, Transition
 from chalicelib.errors import ConflictError, DomainError, ForbiddenError, NotFoundError
 from chalicelib.handlers.subjects import COLLECTIONS
 from tests.functional.deals import (
@@ -47,7 +47,7 @@ from tests.functional.deals import (
 from tests.functional.factories import create_talent
 from tests.support import JsonClient
 
-PROCESSES: tuple[Process, ...] = tuple(processes.CURRENT.values())
+PROCESSES: tuple[Process, ...] = tuple(process_definitions.CURRENT.values())
 EMAILS: dict[Actor, str] = {"customer": CUSTOMER, "talent": TALENT, "admin": ADMIN}
 # Disputes have no generic transitions endpoint (their moves are their own routes, which
 # check sides and offers): the matrix takes their transitions in process, as each user.

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from tests.functional.deals import (
     CUSTOMER,
     TALENT,
@@ -74,7 +74,7 @@ def test_a_stale_timer_firing_is_a_no_op(api: JsonClient, frozen_clock: Any) -> 
     _, service = talent_with_service(api)
     booking = book(api, service["id"])
     frozen_clock.advance(49 * HOUR)
-    due = [t for t in timers.due(frozen_clock.now()) if t.kind == "process.transition"]
+    due = [t for t in timer_items.due(frozen_clock.now()) if t.kind == "process.transition"]
     assert len(due) == 1
     process_timers.fire_transition(due[0])
     # A second (overlapping) sweep that read the same timer changes nothing more.
@@ -179,7 +179,9 @@ def test_every_transition_is_published_once_as_a_domain_event(
     assert (declined["detail"]["from"], declined["detail"]["to"]) == ("requested", "declined")
     assert declined["detail"]["params"] == {"reason": "busy"}
     assert not [
-        t for t in timers.due(frozen_clock.now() + timedelta(days=1)) if t.kind == "events.publish"
+        t
+        for t in timer_items.due(frozen_clock.now() + timedelta(days=1))
+        if t.kind == "events.publish"
     ]
 
 

@@ -34,10 +34,12 @@ def _entry(entry_id: str) -> dict[str, Any] | None:
 
 def _payout_timers(talent_id: str) -> list[dict[str, Any]]:
     from chalicelib import clock
-    from chalicelib.models import timers
+    from chalicelib.models import timer_items
     from chalicelib.usecases.payouts import scheduling
 
-    due = timers.due(clock.now() + scheduling.hold() + __import__("datetime").timedelta(days=30))
+    due = timer_items.due(
+        clock.now() + scheduling.hold() + __import__("datetime").timedelta(days=30)
+    )
     return [t.payload for t in due if t.kind == scheduling.DUE_TIMER]
 
 

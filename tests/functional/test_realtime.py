@@ -179,7 +179,7 @@ def test_payments_and_completions_become_masking_and_standing_facts(
     stack: Any, lambdas: Any
 ) -> None:
     from chalicelib.models import conversation_limits as limits
-    from chalicelib.models.threads import fetch
+    from chalicelib.models.thread_items import fetch
 
     def transition(subject_type: str, to: str, customer: str, talent: str) -> dict[str, Any]:
         return {

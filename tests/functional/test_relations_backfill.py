@@ -12,7 +12,7 @@ import pytest
 
 from chalicelib.maintenance import backfill_relations
 from chalicelib.models import conversation_limits as limits
-from chalicelib.models.threads import fetch
+from chalicelib.models.thread_items import fetch
 from chalicelib.usecases import bookings
 from tests.functional.deals import (
     CUSTOMER,

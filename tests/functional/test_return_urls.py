@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.payments import registry
 from chalicelib.payments.base import Action, Capabilities, Order, ProviderPayment
 from chalicelib.settings import reset_settings

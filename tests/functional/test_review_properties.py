@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from chalicelib import clock, ids
 from chalicelib.domain import reviews as rules
 from chalicelib.errors import ConflictError
-from chalicelib.models import reviews as store
+from chalicelib.models import review_items
 from chalicelib.models.writes import Writes
 from chalicelib.usecases.reviews import moderation
 from tests.functional.factories import create_talent
@@ -35,7 +35,7 @@ operations = st.lists(
 def _publish(talent: dict[str, Any], rating: int, subs: dict[str, int]) -> str:
     """Stored as a post stores the second review of a subject: published on arrival."""
     now = clock.now()
-    review = store.Review(
+    review = review_items.Review(
         id=ids.new_id(),
         subject_type="booking",
         subject_id=ids.new_id(),
@@ -50,7 +50,7 @@ def _publish(talent: dict[str, Any], rating: int, subs: dict[str, int]) -> str:
         published_at=now,
     )
     writes = Writes()
-    store.create_in(writes, review)
+    review_items.create_in(writes, review)
     writes.commit("test publication")
     return review.id
 

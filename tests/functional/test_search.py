@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.models import keys, search_index, search_outbox, timers
+from chalicelib.models import keys, search_index, search_outbox, timer_items
 from chalicelib.models.talent import TalentItem
 from tests.functional.conftest import ADMIN_EMAIL
 from tests.functional.factories import create_talent
@@ -93,7 +93,7 @@ def test_a_crashed_reindex_is_finished_by_the_sweep(
     assert lambdas.lambda_.invoke("timers_sweep", event).payload["fired"] == 1
     # THEN the index caught up and the outbox is empty
     assert _search(api, q="dabke") == [talent["id"]]
-    assert timers.due(frozen_clock.now()) == []
+    assert timer_items.due(frozen_clock.now()) == []
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import payments as payment_store
-from chalicelib.models import refunds as refund_store
+from chalicelib.models import payment_items as payment_store
+from chalicelib.models import refund_items as refund_store
 from chalicelib.usecases import payments
 from tests.functional import money
 from tests.functional.deals import ADMIN, CUSTOMER, take
@@ -46,7 +46,7 @@ def _paid_twice(api: JsonClient, sandbox: Sandbox) -> tuple[dict[str, Any], list
 
 
 def _refunds_of(payment_id: str) -> list[tuple[int, str, str]]:
-    from chalicelib.models.refunds import RefundItem
+    from chalicelib.models.refund_items import RefundItem
 
     found = []
     for item in RefundItem.scan(RefundItem.payment_id == payment_id):  # test-only look

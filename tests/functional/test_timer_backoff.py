@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from tests.functional.deals import ADMIN, CUSTOMER, book, talent_with_service
 from tests.support import JsonClient
 
@@ -18,7 +18,7 @@ HOUR = 3600
 
 def _sweep() -> Any:
     from chalicelib.workers import timer_kinds
-    from chalicelib.workers import timers as sweeper
+    from chalicelib.workers import timer_sweep as sweeper
 
     timer_kinds.load()
     return sweeper.sweep()
@@ -30,7 +30,7 @@ def _poisoned_ids(count: int, shard: int) -> list[str]:
     n = 0
     while len(found) < count:
         candidate = f"poison-{n:05d}"
-        if timers._shard(candidate) == shard:
+        if timer_items._shard(candidate) == shard:
             found.append(candidate)
         n += 1
     return found
@@ -38,17 +38,19 @@ def _poisoned_ids(count: int, shard: int) -> list[str]:
 
 def _plant_poison(ids: list[str], due_at: Any) -> None:
     # A transition timer without its subject in the payload fails on every attempt.
-    with timers.TimerItem.batch_write() as batch:
+    with timer_items.TimerItem.batch_write() as batch:
         for timer_id in ids:
-            batch.save(timers.build(timer_id, "process.transition", "nothing", due_at, {}))
+            batch.save(timer_items.build(timer_id, "process.transition", "nothing", due_at, {}))
 
 
-def _stored(timer_id: str) -> timers.TimerItem | None:
+def _stored(timer_id: str) -> timer_items.TimerItem | None:
     from chalicelib.models import keys
 
     try:
-        return timers.TimerItem.get(keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True)
-    except timers.TimerItem.DoesNotExist:
+        return timer_items.TimerItem.get(
+            keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True
+        )
+    except timer_items.TimerItem.DoesNotExist:
         return None
 
 
@@ -67,7 +69,7 @@ def test_101_failing_timers_do_not_starve_a_good_one_in_their_shard(
     booking = book(api, service["id"])
     good = _booking_expiry(booking["id"])
     assert _stored(good) is not None
-    poison = _poisoned_ids(101, timers._shard(good))
+    poison = _poisoned_ids(101, timer_items._shard(good))
     _plant_poison(poison, frozen_clock.now())
     frozen_clock.advance(49 * HOUR)
 
@@ -77,7 +79,7 @@ def test_101_failing_timers_do_not_starve_a_good_one_in_their_shard(
     assert state == "expired"
     assert report.fired >= 1 and report.failed == 101
     # Every poisoned timer now waits for its next attempt, out of the due range.
-    assert not [t for t in timers.due(frozen_clock.now()) if t.id in set(poison)]
+    assert not [t for t in timer_items.due(frozen_clock.now()) if t.id in set(poison)]
     retried = _stored(poison[0])
     assert retried is not None and retried.attempts == 1
     assert retried.due_at > frozen_clock.now()
@@ -118,7 +120,9 @@ def test_a_timer_failing_max_attempts_is_parked_dead_and_listed_to_admins(
     parked = _stored("poison-dead")
     assert parked is not None and parked.state == "dead"
     assert parked.gsi3pk is None  # out of the sweep's index for good
-    assert "poison-dead" not in {t.id for t in timers.due(frozen_clock.now() + timedelta(days=400))}
+    assert "poison-dead" not in {
+        t.id for t in timer_items.due(frozen_clock.now() + timedelta(days=400))
+    }
     listed = api.get("/v1/admin/timers?state=dead", as_user=ADMIN)
     assert listed.status == 200, listed.body
     items = listed.body["items"]
@@ -141,7 +145,7 @@ def test_an_admin_retries_a_dead_timer_once(api: JsonClient, frozen_clock: Any) 
     retried = api.post("/v1/admin/timers/poison-retry/retry", as_user=ADMIN)
     assert retried.status == 200, retried.body
     assert retried.body["state"] == "scheduled" and retried.body["attempts"] == 0
-    assert "poison-retry" in {t.id for t in timers.due(frozen_clock.now())}
+    assert "poison-retry" in {t.id for t in timer_items.due(frozen_clock.now())}
     assert api.get("/v1/admin/timers?state=dead", as_user=ADMIN).body["items"] == []
 
     again = api.post("/v1/admin/timers/poison-retry/retry", as_user=ADMIN)

@@ -14,7 +14,7 @@ import pytest
 
 from chalicelib import clients
 from chalicelib.clock import FrozenClock
-from chalicelib.models import payments as payment_store
+from chalicelib.models import payment_items as payment_store
 from chalicelib.models import webhook_retention
 from chalicelib.payments import registry
 from chalicelib.payments.base import CallbackRef, Capabilities

@@ -11,10 +11,10 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.errors import ConflictError
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
-from chalicelib.workers import timers as sweep_worker
+from chalicelib.workers import timer_sweep as sweep_worker
 
 
 def _sqs_event(lambdas: Any, queue: str, bodies: list[str]) -> dict[str, Any]:
@@ -65,17 +65,17 @@ class _Marker(Item, discriminator="test-marker"):
 
 
 @sweep_worker.register("test.fire")
-def _fire(timer: timers.Timer) -> None:
+def _fire(timer: timer_items.Timer) -> None:
     with (
         conflict_on_condition_failure("timer already fired"),
         TransactWrite(connection=connection()) as transaction,
     ):
-        timers.delete_in(transaction, timer)
+        timer_items.delete_in(transaction, timer)
         transaction.save(_Marker(f"MARK#{timer.id}", "MARK", note=timer.subject))
 
 
 def _schedule(timer_id: str, due_at: datetime, kind: str = "test.fire") -> None:
-    timers.build(timer_id, kind, f"subject-{timer_id}", due_at, {"n": 1}).save()
+    timer_items.build(timer_id, kind, f"subject-{timer_id}", due_at, {"n": 1}).save()
 
 
 def test_sweep_fires_due_timers_once(lambdas: Any, frozen_clock: Any) -> None:
@@ -108,7 +108,7 @@ def test_sweep_fires_due_timers_once(lambdas: Any, frozen_clock: Any) -> None:
 def test_a_timer_consumed_elsewhere_is_skipped(stack: Any, frozen_clock: Any) -> None:
     # GIVEN two overlapping sweeps that both read the same due timer
     _schedule("raced", frozen_clock.now())
-    [timer] = timers.due(frozen_clock.now())
+    [timer] = timer_items.due(frozen_clock.now())
     _fire(timer)
     # THEN the second firing fails its condition and has no effect
     with pytest.raises(ConflictError):
@@ -121,8 +121,8 @@ def test_unknown_timer_kinds_are_reported_not_dropped(stack: Any, frozen_clock: 
     report = sweep_worker.sweep()
     assert report.failed == 1
     # Kept, and tried again later (backed off) rather than holding the head of its shard.
-    assert timers.due(frozen_clock.now()) == []
-    [later] = timers.due(frozen_clock.now() + timedelta(minutes=2))
+    assert timer_items.due(frozen_clock.now()) == []
+    [later] = timer_items.due(frozen_clock.now() + timedelta(minutes=2))
     assert (later.id, later.attempts) == ("mystery", 1)
 
 
@@ -130,5 +130,5 @@ def test_timers_due_uses_the_sparse_index_in_order(stack: Any) -> None:
     base = datetime(2026, 1, 1, tzinfo=UTC)
     for index in range(12):
         _schedule(f"t{index:02d}", base + timedelta(minutes=index))
-    due = timers.due(base + timedelta(minutes=5))
+    due = timer_items.due(base + timedelta(minutes=5))
     assert [t.id for t in due] == [f"t{index:02d}" for index in range(6)]

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.domain import disputes as rules
-from chalicelib.domain import processes
-from chalicelib.domain.process import decide
+from chalicelib.domain import process_definitions
+from chalicelib.domain.process_engine import decide
 from chalicelib.errors import ConflictError, ForbiddenError, ValidationError
 
 IN_DISPUTE = {"amount": 1000, "currency": "USD"}
@@ -69,7 +69,7 @@ def test_the_deadlines_count_from_the_opening() -> None:
 
 
 def test_the_dispute_process_is_data() -> None:
-    process = processes.CURRENT["dispute"]
+    process = process_definitions.CURRENT["dispute"]
     assert process.initial == "awaiting_response" and process.terminal == {"resolved"}
     assert decide(process, "awaiting_response", "respond", "talent").target == "negotiating"
     assert decide(process, "negotiating", "escalate", "customer").target == "escalated"

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain import processes
-from chalicelib.domain.process import (
+from chalicelib.domain import process_definitions
+from chalicelib.domain.process_engine import (
     ACTORS,
     At,
     Process,
@@ -83,7 +83,10 @@ def _triples(process: Process) -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(
     ("process", "table"),
-    [(processes.BOOKING_V1, BOOKING_TABLE), (processes.MILESTONE_V1, MILESTONE_TABLE)],
+    [
+        (process_definitions.BOOKING_V1, BOOKING_TABLE),
+        (process_definitions.MILESTONE_V1, MILESTONE_TABLE),
+    ],
     ids=["booking", "milestone"],
 )
 def test_every_triple_matches_the_contract(
@@ -104,7 +107,7 @@ def test_every_triple_matches_the_contract(
 
 def test_unknown_transitions_are_404() -> None:
     with pytest.raises(NotFoundError):
-        decide(processes.BOOKING_V1, "requested", "teleport", "customer")
+        decide(process_definitions.BOOKING_V1, "requested", "teleport", "customer")
 
 
 @pytest.mark.parametrize(
@@ -121,13 +124,13 @@ def test_unknown_transitions_are_404() -> None:
 )
 def test_bad_parameters_are_400(name: str, params: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
-        decide(processes.BOOKING_V1, "requested", name, "talent", params)
+        decide(process_definitions.BOOKING_V1, "requested", name, "talent", params)
 
 
 def test_dispute_needs_a_known_category() -> None:
     with pytest.raises(ValidationError):
         decide(
-            processes.BOOKING_V1,
+            process_definitions.BOOKING_V1,
             "delivered",
             "dispute",
             "customer",
@@ -136,9 +139,11 @@ def test_dispute_needs_a_known_category() -> None:
 
 
 def test_a_resolution_decides_where_it_leads() -> None:
-    refund = decide(processes.BOOKING_V1, "disputed", "resolve", "admin", {"decision": "refund"})
+    refund = decide(
+        process_definitions.BOOKING_V1, "disputed", "resolve", "admin", {"decision": "refund"}
+    )
     release = decide(
-        processes.MILESTONE_V1, "disputed", "resolve", "admin", {"decision": "release"}
+        process_definitions.MILESTONE_V1, "disputed", "resolve", "admin", {"decision": "release"}
     )
     assert (refund.target, release.target) == ("refunded", "released")
 
@@ -155,41 +160,47 @@ def _due(process: Process, state: str, **anchors: datetime) -> dict[str, datetim
 
 def test_booking_timers() -> None:
     start, end = NOW + timedelta(days=10), NOW + timedelta(days=10, hours=3)
-    assert _due(processes.BOOKING_V1, "requested") == {"expire_request": NOW + timedelta(hours=48)}
-    assert _due(processes.BOOKING_V1, "quoted") == {"expire_quote": NOW + timedelta(hours=72)}
+    assert _due(process_definitions.BOOKING_V1, "requested") == {
+        "expire_request": NOW + timedelta(hours=48)
+    }
+    assert _due(process_definitions.BOOKING_V1, "quoted") == {
+        "expire_quote": NOW + timedelta(hours=72)
+    }
     # Unpaid: 24 h after acceptance, or the start if that is sooner.
-    assert _due(processes.BOOKING_V1, "accepted", start=start) == {
+    assert _due(process_definitions.BOOKING_V1, "accepted", start=start) == {
         "expire_unpaid": NOW + timedelta(hours=24)
     }
     soon = NOW + timedelta(hours=5)
-    assert _due(processes.BOOKING_V1, "accepted", start=soon) == {"expire_unpaid": soon}
-    assert _due(processes.BOOKING_V1, "confirmed", start=start, end=end) == {
+    assert _due(process_definitions.BOOKING_V1, "accepted", start=soon) == {"expire_unpaid": soon}
+    assert _due(process_definitions.BOOKING_V1, "confirmed", start=start, end=end) == {
         "cancel_unpaid_balance": start - timedelta(hours=48),
         "deliver_at_end": end,
     }
-    assert _due(processes.BOOKING_V1, "delivered") == {"auto_complete": NOW + timedelta(hours=72)}
-    assert _due(processes.BOOKING_V1, "completed") == {}
+    assert _due(process_definitions.BOOKING_V1, "delivered") == {
+        "auto_complete": NOW + timedelta(hours=72)
+    }
+    assert _due(process_definitions.BOOKING_V1, "completed") == {}
 
 
 def test_each_submission_arms_a_fresh_auto_approval() -> None:
     later = NOW + timedelta(days=3)
-    first = timers_entering(processes.MILESTONE_V1, "submitted", {"entered": NOW})
-    again = timers_entering(processes.MILESTONE_V1, "submitted", {"entered": later})
+    first = timers_entering(process_definitions.MILESTONE_V1, "submitted", {"entered": NOW})
+    again = timers_entering(process_definitions.MILESTONE_V1, "submitted", {"entered": later})
     assert [due for _, due in first] == [NOW + timedelta(hours=72)]
     assert [due for _, due in again] == [later + timedelta(hours=72)]
 
 
 def test_a_timer_without_its_anchor_is_not_armed() -> None:
-    assert _due(processes.BOOKING_V1, "confirmed") == {}
+    assert _due(process_definitions.BOOKING_V1, "confirmed") == {}
 
 
 def test_reminders_of_a_pending_request() -> None:
-    names = [r.name for r in processes.BOOKING_V1.reminders_for("requested")]
+    names = [r.name for r in process_definitions.BOOKING_V1.reminders_for("requested")]
     assert names == ["request_pending_24h", "request_pending_48h"]
 
 
 def test_definitions_that_cannot_work_are_refused() -> None:
-    good = processes.PROPOSAL_V1
+    good = process_definitions.PROPOSAL_V1
     with pytest.raises(ValueError, match="unknown states"):
         Process("p", 1, "a", ("a",), frozenset(), good.transitions)
     with pytest.raises(ValueError, match="fires nothing"):
@@ -205,7 +216,7 @@ def test_definitions_that_cannot_work_are_refused() -> None:
 
 
 def test_every_process_is_published_as_data() -> None:
-    published = {p.name: p.to_json() for p in processes.CURRENT.values()}
+    published = {p.name: p.to_json() for p in process_definitions.CURRENT.values()}
     assert set(published) == {"booking", "milestone", "proposal", "contract", "dispute"}
     booking = published["booking"]
     assert booking["version"] == 1 and booking["initial"] == "requested"
@@ -230,4 +241,4 @@ def test_get_processes_publishes_every_version() -> None:
         response = client.http.get("/v1/processes")
     assert response.status_code == 200
     names = [(p["name"], p["version"]) for p in response.json_body["items"]]
-    assert names == sorted(processes.REGISTRY)
+    assert names == sorted(process_definitions.REGISTRY)

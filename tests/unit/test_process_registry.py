@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from chalicelib.domain import processes
-from chalicelib.domain.process import At, Process, ReminderSpec, TimerSpec, Transition
+from chalicelib.domain import process_definitions
+from chalicelib.domain.process_engine import At, Process, ReminderSpec, TimerSpec, Transition
 from chalicelib.usecases import process_wiring
 from chalicelib.usecases.process_registry import Catalogue, Registry, UnregisteredNameError
 
@@ -26,11 +26,11 @@ def _names(process: Process) -> set[str]:
 def test_the_loader_registers_every_name_of_every_published_process() -> None:
     registry = process_wiring.load()
 
-    for process in processes.REGISTRY.values():
+    for process in process_definitions.REGISTRY.values():
         for name in _names(process):
             assert registry.knows(name), (process.name, process.version, name)
     # Non-empty: the definitions do name guards and effects.
-    assert sum(len(_names(p)) for p in processes.REGISTRY.values()) > 10
+    assert sum(len(_names(p)) for p in process_definitions.REGISTRY.values()) > 10
 
 
 def test_job_open_is_enforced_by_the_job_close_in_create_contract() -> None:

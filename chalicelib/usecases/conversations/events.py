@@ -12,8 +12,8 @@ from typing import Any
 from pynamodb.attributes import MapAttribute
 
 from chalicelib import observability
-from chalicelib.models import outbox, timers
-from chalicelib.models.threads import Message
+from chalicelib.models import outbox, timer_items
+from chalicelib.models.thread_items import Message
 
 MESSAGE_CREATED = "message.created"
 THREAD_READ = "thread.read"
@@ -40,30 +40,32 @@ def thread_read(
     }
 
 
-def outbox_entry(event_id: str, detail_type: str, detail: dict[str, Any]) -> timers.TimerItem:
+def outbox_entry(event_id: str, detail_type: str, detail: dict[str, Any]) -> timer_items.TimerItem:
     """The outbox entry of a conversation event: published by the request (`announce`)."""
     return outbox.event_timer(event_id, detail_type, detail, published_by_request=True)
 
 
-def announce(item: timers.TimerItem) -> None:
+def announce(item: timer_items.TimerItem) -> None:
     """Publish a conversation event right after its commit, leaving its outbox entry to
     the worker that receives it (no request of its own here)."""
     _publish(item, then_delete=False)
 
 
-def publish_now(item: timers.TimerItem) -> None:
+def publish_now(item: timer_items.TimerItem) -> None:
     """Publish an outbox entry that was committed just before, without reading it back,
     and delete it."""
     _publish(item, then_delete=True)
 
 
-def _publish(item: timers.TimerItem, *, then_delete: bool) -> None:
+def _publish(item: timer_items.TimerItem, *, then_delete: bool) -> None:
     from chalicelib.workers import process_timers
 
     payload = item.payload
     if isinstance(payload, MapAttribute):
         payload = payload.as_dict()  # type: ignore[no-untyped-call]
-    timer = timers.Timer(item.timer_id, outbox.PUBLISH_TIMER, item.subject, item.due_at, payload)
+    timer = timer_items.Timer(
+        item.timer_id, outbox.PUBLISH_TIMER, item.subject, item.due_at, payload
+    )
     try:
         if then_delete:
             process_timers.publish_event(timer)

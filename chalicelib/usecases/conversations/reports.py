@@ -8,14 +8,14 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import NotFoundError
-from chalicelib.models import reports, threads
+from chalicelib.models import reports, thread_items
 from chalicelib.models import user as users
 from chalicelib.schemas.threads import ReportCreate
 from chalicelib.usecases import contracting, media, talent
 
 
 def _message(principal: Principal, message_id: str) -> None:
-    message = threads.message_by_id(message_id)
+    message = thread_items.message_by_id(message_id)
     if message is None or not (principal.user_id in message.participants or principal.is_admin):
         raise NotFoundError("message not found")
 

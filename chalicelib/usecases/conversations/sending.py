@@ -15,10 +15,10 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import contact_masking
 from chalicelib.domain import conversations as rules
 from chalicelib.errors import RateLimitedError, ValidationError
-from chalicelib.models import blocks, keys, timers
+from chalicelib.models import blocks, keys, timer_items
 from chalicelib.models import conversation_limits as limits
-from chalicelib.models.media import VERIFIED, MediaItem
-from chalicelib.models.threads import Message, Thread, ThreadItem, fetch, to_thread
+from chalicelib.models.media_items import VERIFIED, MediaItem
+from chalicelib.models.thread_items import Message, Thread, ThreadItem, fetch, to_thread
 from chalicelib.models.writes import TransactionConflictError, Writes, save
 from chalicelib.settings import get_settings
 from chalicelib.usecases.conversations import events
@@ -122,7 +122,7 @@ def compose(principal: Principal, thread: Thread, draft: Draft, facts: Facts) ->
 
 def guard_in(
     writes: Writes, principal: Principal, message: Message, facts: Facts, *, opening: bool
-) -> timers.TimerItem:
+) -> timer_items.TimerItem:
     """The conditions a send must meet, as actions of its own transaction."""
     sender, recipient = message.sender_id, message.recipient_id
     blocks.require_not_blocked_in(writes, blocker_id=recipient, blocked_id=sender)
@@ -148,7 +148,7 @@ def guard_in(
     return published
 
 
-def commit(writes: Writes, message: Message, published: timers.TimerItem) -> None:
+def commit(writes: Writes, message: Message, published: timer_items.TimerItem) -> None:
     try:
         writes.commit("the thread changed meanwhile; retry")
     except TransactionConflictError as conflict:

@@ -10,10 +10,9 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.errors import NotFoundError, ValidationError
-from chalicelib.models import keys, subjects
-from chalicelib.models import media as media_store
-from chalicelib.models import threads as store
-from chalicelib.models.threads import Message, Thread
+from chalicelib.models import keys, subjects, thread_items
+from chalicelib.models import media_items as media_store
+from chalicelib.models.thread_items import Message, Thread
 from chalicelib.models.writes import TransactionConflictError, Writes, save
 from chalicelib.usecases import contracting
 from chalicelib.usecases import talent as talent_usecase
@@ -49,7 +48,7 @@ def _counterpart(principal: Principal, about_type: str, about_id: str) -> str:
 def _new_thread(participants: tuple[str, str], about_type: str, about_id: str) -> Thread:
     now = clock.now()
     return Thread(
-        id=store.thread_id_for(participants, about_type, about_id),
+        id=thread_items.thread_id_for(participants, about_type, about_id),
         about_type=about_type,
         about_id=about_id,
         participants=participants,
@@ -84,14 +83,14 @@ def open_thread(principal: Principal, about_type: str, about_id: str, draft: Dra
 
 def _open(principal: Principal, about_type: str, about_id: str, draft: Draft) -> Sent:
     other = _counterpart(principal, about_type, about_id)
-    participants = store.ordered(principal.user_id, other)
+    participants = thread_items.ordered(principal.user_id, other)
     candidate = _new_thread(participants, about_type, about_id)
     facts = sending.read_facts(principal, candidate.id, other, draft)
     if facts.thread is not None:
         return _append(principal, facts.thread, draft, facts)
     message = sending.compose(principal, candidate, draft, facts)
     writes = Writes()
-    store.create_in(writes, candidate, message)
+    thread_items.create_in(writes, candidate, message)
     published = sending.guard_in(writes, principal, message, facts, opening=True)
     try:
         sending.commit(writes, message, published)
@@ -124,7 +123,7 @@ def _after(thread: Thread, message: Message, *, created: bool) -> Thread:
 def _append(principal: Principal, thread: Thread, draft: Draft, facts: sending.Facts) -> Sent:
     message = sending.compose(principal, thread, draft, facts)
     writes = Writes()
-    store.append_in(writes, thread, message)
+    thread_items.append_in(writes, thread, message)
     published = sending.guard_in(writes, principal, message, facts, opening=False)
     sending.commit(writes, message, published)
     return Sent(_after(thread, message, created=False), message, created=False)
@@ -155,9 +154,9 @@ def _post(principal: Principal, thread_id: str, draft: Draft) -> Sent:
 
 
 def _load(thread_id: str) -> Thread | None:
-    found = store.fetch([store.thread_key(thread_id)])
-    item = found.get(store.thread_key(thread_id))
-    return store.to_thread(item) if isinstance(item, store.ThreadItem) else None
+    found = thread_items.fetch([thread_items.thread_key(thread_id)])
+    item = found.get(thread_items.thread_key(thread_id))
+    return thread_items.to_thread(item) if isinstance(item, thread_items.ThreadItem) else None
 
 
 def get(principal: Principal, thread_id: str) -> Thread:
@@ -170,7 +169,7 @@ def get(principal: Principal, thread_id: str) -> Thread:
 
 
 def mine(principal: Principal, limit: int, cursor: str | None) -> tuple[list[Thread], str | None]:
-    return store.inbox(principal.user_id, limit=limit, cursor=cursor)
+    return thread_items.inbox(principal.user_id, limit=limit, cursor=cursor)
 
 
 def messages(
@@ -179,7 +178,7 @@ def messages(
     """One Query: every message names its thread's participants, so a page that has any
     proves the caller may read it; only an empty page needs the thread itself."""
     _known(thread_id, "thread")
-    found, next_cursor = store.messages(thread_id, limit=limit, cursor=cursor)
+    found, next_cursor = thread_items.messages(thread_id, limit=limit, cursor=cursor)
     if not found:
         get(principal, thread_id)
     elif not (principal.user_id in found[0].participants or principal.is_admin):
@@ -191,10 +190,11 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
     """Moves the caller's `read_up_to` forward (never back) and zeroes their unread count."""
     _known(thread_id, "thread")
     message_key = (keys.thread_pk(thread_id), keys.message_sk(up_to))
-    found = store.fetch([store.thread_key(thread_id), message_key])
-    item = found.get(store.thread_key(thread_id))
+    found = thread_items.fetch([thread_items.thread_key(thread_id), message_key])
+    item = found.get(thread_items.thread_key(thread_id))
     thread = _require_participant(
-        store.to_thread(item) if isinstance(item, store.ThreadItem) else None, principal
+        thread_items.to_thread(item) if isinstance(item, thread_items.ThreadItem) else None,
+        principal,
     )
     if message_key not in found:
         raise ValidationError("up_to is not a message of this thread", {"up_to": up_to})
@@ -203,7 +203,7 @@ def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:
         return thread
     reader, other = principal.user_id, thread.other(principal.user_id)
     writes = Writes()
-    store.mark_read_in(writes, thread, reader, up_to)
+    thread_items.mark_read_in(writes, thread, reader, up_to)
     event_id = ids.new_id()
     published = events.outbox_entry(
         event_id,
@@ -240,10 +240,11 @@ def attachment(principal: Principal, thread_id: str, media_id: str) -> media_sto
     _known(media_id, "attachment")
     grant_key = (keys.thread_pk(thread_id), keys.thread_attachment_sk(media_id))
     media_key = (keys.media_pk(media_id), keys.MEDIA_SK)
-    found = store.fetch([store.thread_key(thread_id), grant_key, media_key])
-    item = found.get(store.thread_key(thread_id))
+    found = thread_items.fetch([thread_items.thread_key(thread_id), grant_key, media_key])
+    item = found.get(thread_items.thread_key(thread_id))
     _require_participant(
-        store.to_thread(item) if isinstance(item, store.ThreadItem) else None, principal
+        thread_items.to_thread(item) if isinstance(item, thread_items.ThreadItem) else None,
+        principal,
     )
     media = found.get(media_key)
     if grant_key not in found or not isinstance(media, media_store.MediaItem):

@@ -15,8 +15,8 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import disputes as rules
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.models import disputes as store
-from chalicelib.models import keys, subjects, threads
-from chalicelib.models import media as media_store
+from chalicelib.models import keys, subjects, thread_items
+from chalicelib.models import media_items as media_store
 from chalicelib.models.base import Item
 from chalicelib.models.writes import Writes
 from chalicelib.usecases import media_refs, transitions
@@ -68,29 +68,29 @@ def _with_state(offers: list[store.Offer], offer_id: str, state: str) -> list[st
 
 def _thread_id(subject: subjects.Subject) -> str:
     about = subject.data["thread_about"]
-    participants = threads.ordered(subject.customer_id, subject.talent_user_id)
-    return threads.thread_id_for(participants, str(about["type"]), str(about["id"]))
+    participants = thread_items.ordered(subject.customer_id, subject.talent_user_id)
+    return thread_items.thread_id_for(participants, str(about["type"]), str(about["id"]))
 
 
 def _read_refs(
     subject: subjects.Subject, media_ids: list[str], message_ids: list[str]
-) -> tuple[dict[str, media_store.Media | None], dict[str, threads.Message]]:
+) -> tuple[dict[str, media_store.Media | None], dict[str, thread_items.Message]]:
     """The named media and messages, in one BatchGetItem."""
     thread_id = _thread_id(subject)
     wanted = [(keys.media_pk(m), keys.MEDIA_SK) for m in media_ids]
     wanted += [(keys.thread_pk(thread_id), keys.message_sk(m)) for m in message_ids]
-    found: dict[tuple[str, str], Item] = threads.fetch(wanted) if wanted else {}
+    found: dict[tuple[str, str], Item] = thread_items.fetch(wanted) if wanted else {}
     media: dict[str, media_store.Media | None] = {}
     for media_id in media_ids:
         item = found.get((keys.media_pk(media_id), keys.MEDIA_SK))
         media[media_id] = (
             media_store.to_media(item) if isinstance(item, media_store.MediaItem) else None
         )
-    messages: dict[str, threads.Message] = {}
+    messages: dict[str, thread_items.Message] = {}
     for message_id in message_ids:
         item = found.get((keys.thread_pk(thread_id), keys.message_sk(message_id)))
-        if isinstance(item, threads.MessageItem):
-            messages[message_id] = threads.to_message(item)
+        if isinstance(item, thread_items.MessageItem):
+            messages[message_id] = thread_items.to_message(item)
     return media, messages
 
 

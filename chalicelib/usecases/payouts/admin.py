@@ -9,7 +9,7 @@ from typing import Any
 
 from chalicelib.errors import ConflictError
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payouts as store
+from chalicelib.models import payout_items
 from chalicelib.models.writes import Writes
 from chalicelib.money import CURRENCY_EXPONENTS
 from chalicelib.usecases.payouts import entries
@@ -26,32 +26,36 @@ CSV_COLUMNS = (
 )
 
 
-def _admin_settle(payout_id: str, state: str, **change: Any) -> store.Payout:
-    payout = store.require(payout_id)
-    if payout.state not in store.ADMIN_STATES:
+def _admin_settle(payout_id: str, state: str, **change: Any) -> payout_items.Payout:
+    payout = payout_items.require(payout_id)
+    if payout.state not in payout_items.ADMIN_STATES:
         raise ConflictError(
             f"a payout that is {payout.state} cannot be marked {state}", {"state": payout.state}
         )
-    entry = entries.paid_entry(payout) if state == store.PAID else entries.returned_entry(payout)
+    entry = (
+        entries.paid_entry(payout) if state == payout_items.PAID else entries.returned_entry(payout)
+    )
     writes = Writes()
-    store.move_in(writes, payout, state, **change)
+    payout_items.move_in(writes, payout, state, **change)
     ledger_store.post_in(writes, entry)
     writes.commit("the payout changed meanwhile")
-    return store.require(payout_id)
+    return payout_items.require(payout_id)
 
 
-def mark_paid(payout_id: str, reference: str | None = None) -> store.Payout:
+def mark_paid(payout_id: str, reference: str | None = None) -> payout_items.Payout:
     """An admin paid it by hand (the manual batch) or confirmed an unconfirmed one."""
-    return _admin_settle(payout_id, store.PAID, provider_ref=reference)
+    return _admin_settle(payout_id, payout_items.PAID, provider_ref=reference)
 
 
-def mark_failed(payout_id: str, reason: str | None = None) -> store.Payout:
+def mark_failed(payout_id: str, reason: str | None = None) -> payout_items.Payout:
     """An admin could not pay it (or the provider confirms it did not): money back."""
-    return _admin_settle(payout_id, store.FAILED, failure=reason or "marked failed by an admin")
+    return _admin_settle(
+        payout_id, payout_items.FAILED, failure=reason or "marked failed by an admin"
+    )
 
 
-def waiting_for_admin(state: str) -> list[store.Payout]:
-    return store.waiting_for_admin(state)
+def waiting_for_admin(state: str) -> list[payout_items.Payout]:
+    return payout_items.waiting_for_admin(state)
 
 
 def _major_units(amount: int, currency: str) -> str:
@@ -72,9 +76,9 @@ def manual_batch_csv() -> str:
     """The open manual batch, oldest first: one row per payout to pay by hand. Amounts are
     in major units (what a bank form takes). A payout recorded before its talent gave bank
     details shows the talent's current manual details."""
-    payouts = store.waiting_for_admin(store.MANUAL_PENDING)
+    payouts = payout_items.waiting_for_admin(payout_items.MANUAL_PENDING)
     missing = [p.talent_id for p in payouts if not p.destination.get("account_number")]
-    current = store.methods_of(missing)
+    current = payout_items.methods_of(missing)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from chalicelib.domain import ledger as books
-from chalicelib.models import payouts as store
+from chalicelib.models import payout_items
 
 
-def entry(payout: store.Payout, step: str, memo: str, source: str, target: str) -> books.Entry:
+def entry(
+    payout: payout_items.Payout, step: str, memo: str, source: str, target: str
+) -> books.Entry:
     return books.Entry(
         f"payout-{payout.id}-{step}",
         memo,
@@ -17,7 +19,7 @@ def entry(payout: store.Payout, step: str, memo: str, source: str, target: str) 
     )
 
 
-def sent_entry(payout: store.Payout) -> books.Entry:
+def sent_entry(payout: payout_items.Payout) -> books.Entry:
     return entry(
         payout,
         "sent",
@@ -27,7 +29,7 @@ def sent_entry(payout: store.Payout) -> books.Entry:
     )
 
 
-def paid_entry(payout: store.Payout) -> books.Entry:
+def paid_entry(payout: payout_items.Payout) -> books.Entry:
     return entry(
         payout,
         "paid",
@@ -37,7 +39,7 @@ def paid_entry(payout: store.Payout) -> books.Entry:
     )
 
 
-def returned_entry(payout: store.Payout) -> books.Entry:
+def returned_entry(payout: payout_items.Payout) -> books.Entry:
     return entry(
         payout,
         "returned",

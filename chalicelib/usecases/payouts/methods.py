@@ -10,7 +10,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from chalicelib.auth.principal import Principal
 from chalicelib.errors import ForbiddenError, NotFoundError, ValidationError
-from chalicelib.models import payouts as store
+from chalicelib.models import payout_items
 from chalicelib.payments import registry
 from chalicelib.payments.base import ConnectOnboarding, PaymentError
 from chalicelib.schemas.payouts import FibDetails, ManualDetails, StripeDetails
@@ -46,11 +46,11 @@ def set_method(principal: Principal, provider: str, details: dict[str, Any]) -> 
     talent_id = require_talent(principal)
     if provider == "fib":
         fib: FibDetails = _details(FibDetails, details)
-        method = store.set_method(talent_id, "fib", {"iban": fib.iban})
+        method = payout_items.set_method(talent_id, "fib", {"iban": fib.iban})
         return method_to_json(method)
     if provider == MANUAL:
         manual: ManualDetails = _details(ManualDetails, details)
-        method = store.set_method(talent_id, MANUAL, manual.model_dump())
+        method = payout_items.set_method(talent_id, MANUAL, manual.model_dump())
         return method_to_json(method)
     if provider == "stripe":
         stripe: StripeDetails = _details(StripeDetails, details)
@@ -65,14 +65,14 @@ def _stripe_method(principal: Principal, talent_id: str, details: StripeDetails)
         raise ValidationError("Stripe payouts are not available") from None
     if not isinstance(driver, ConnectOnboarding):
         raise PaymentError("stripe", "this Stripe driver cannot onboard connected accounts")
-    existing = store.get_method(talent_id)
+    existing = payout_items.get_method(talent_id)
     account_id = existing.stripe_account_id if existing else None
     if account_id is None:
         email = principal.user.email
         if not email:
             raise ValidationError("Stripe onboarding needs an email address on the account")
         country = details.country or _talent_country(talent_id)
-        account_id = store.keep_stripe_account(
+        account_id = payout_items.keep_stripe_account(
             talent_id, _create_account(driver, email, country, talent_id)
         )
     default_url = f"{get_settings().public_api_url}/v1/me/payout-method"
@@ -82,7 +82,7 @@ def _stripe_method(principal: Principal, talent_id: str, details: StripeDetails)
     url = onboarding.url
     if not isinstance(url, str) or not url:
         raise PaymentError("stripe", "the account link has no url")
-    method = store.set_method(talent_id, "stripe", {"account": account_id})
+    method = payout_items.set_method(talent_id, "stripe", {"account": account_id})
     return {**method_to_json(method), "onboarding_url": url}
 
 
@@ -105,7 +105,7 @@ def _create_account(driver: ConnectOnboarding, email: str, country: str, talent_
 
 
 def get_method(principal: Principal) -> dict[str, Any]:
-    method = store.get_method(require_talent(principal))
+    method = payout_items.get_method(require_talent(principal))
     if method is None or method.provider is None:
         raise NotFoundError("no payout method yet")
     return method_to_json(method)

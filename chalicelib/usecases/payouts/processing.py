@@ -12,8 +12,7 @@ from chalicelib import clock, observability
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payouts as store
-from chalicelib.models import timers
+from chalicelib.models import payout_items, timer_items
 from chalicelib.models.writes import TransactionConflictError, Writes, save
 from chalicelib.money import CURRENCY_EXPONENTS
 from chalicelib.payments import registry
@@ -56,12 +55,12 @@ def _parse(message: dict[str, Any]) -> tuple[str, str, int, str, str | None]:
     return payout_id, talent_id, amount, currency, source if isinstance(source, str) else None
 
 
-def process_request(message: dict[str, Any]) -> store.Payout:
+def process_request(message: dict[str, Any]) -> payout_items.Payout:
     """The payouts queue's `payout.requested`: record once, then carry it on."""
     payout_id, talent_id, amount, currency, source = _parse(message)
-    payout = store.get(payout_id) or _record(payout_id, talent_id, amount, currency, source)
+    payout = payout_items.get(payout_id) or _record(payout_id, talent_id, amount, currency, source)
     _advance(payout)
-    return store.require(payout_id)
+    return payout_items.require(payout_id)
 
 
 def _pays(provider_name: str, currency: str) -> bool:
@@ -77,7 +76,7 @@ def _pays(provider_name: str, currency: str) -> bool:
 
 def _route(talent_id: str, currency: str) -> tuple[str, dict[str, Any], str | None]:
     """(how it is paid, where to, why it went to the manual batch if it did)."""
-    method = store.get_method(talent_id)
+    method = payout_items.get_method(talent_id)
     if method is None or method.provider is None:
         return MANUAL, {}, "no payout method on file"
     if method.provider == MANUAL:
@@ -89,15 +88,15 @@ def _route(talent_id: str, currency: str) -> tuple[str, dict[str, Any], str | No
 
 def _record(
     payout_id: str, talent_id: str, amount: int, currency: str, source: str | None
-) -> store.Payout:
+) -> payout_items.Payout:
     route, destination, note = _route(talent_id, currency)
     now = clock.now()
-    payout = store.Payout(
+    payout = payout_items.Payout(
         id=payout_id,
         talent_id=talent_id,
         amount=amount,
         currency=currency,
-        state=store.MANUAL_PENDING if route == MANUAL else store.IN_TRANSIT,
+        state=payout_items.MANUAL_PENDING if route == MANUAL else payout_items.IN_TRANSIT,
         method=route,
         destination=destination,
         source_entry_id=source,
@@ -109,52 +108,52 @@ def _record(
         paid_at=None,
     )
     writes = Writes()
-    store.create_in(writes, payout)
+    payout_items.create_in(writes, payout)
     ledger_store.post_in(writes, entries.sent_entry(payout))
     try:
         writes.commit("the payout was recorded meanwhile")
     except TransactionConflictError as conflict:
-        if store.LABEL in conflict.labels:
-            return store.require(payout_id)  # another delivery of this message recorded it
+        if payout_items.LABEL in conflict.labels:
+            return payout_items.require(payout_id)  # another delivery of this message recorded it
         if f"balance:{books.talent_available(talent_id)}" not in conflict.labels:
             raise  # a transient conflict: the message is retried
         skipped = replace(
             payout,
-            state=store.SKIPPED,
+            state=payout_items.SKIPPED,
             failure="the talent's available balance did not cover it: nothing was moved",
         )
         writes = Writes()
-        store.create_in(writes, skipped)
+        payout_items.create_in(writes, skipped)
         with contextlib.suppress(ConflictError):
             writes.commit("the payout was recorded meanwhile")
         observability.logger().warning(
             "payout skipped: available balance too low",
             extra={"payout": payout_id, "talent": talent_id, "amount": amount},
         )
-        return store.require(payout_id)
+        return payout_items.require(payout_id)
     return payout
 
 
-def _advance(payout: store.Payout) -> None:
-    if payout.state == store.IN_TRANSIT:
+def _advance(payout: payout_items.Payout) -> None:
+    if payout.state == payout_items.IN_TRANSIT:
         _send(payout)
-    elif payout.state == store.SENDING:
+    elif payout.state == payout_items.SENDING:
         _recover(payout)
 
 
 def _move(
-    payout: store.Payout,
+    payout: payout_items.Payout,
     state: str,
     *,
     provider_ref: str | None = None,
     failure: str | None = None,
     entry: books.Entry | None = None,
     expect_updated_at: datetime | None = None,
-    timer: timers.TimerItem | None = None,
+    timer: timer_items.TimerItem | None = None,
 ) -> bool:
     """One conditional state change with its ledger entry; False if another worker won."""
     writes = Writes()
-    store.move_in(
+    payout_items.move_in(
         writes,
         payout,
         state,
@@ -173,14 +172,14 @@ def _move(
     return True
 
 
-def _send(payout: store.Payout) -> None:
+def _send(payout: payout_items.Payout) -> None:
     driver = registry.get(payout.method)  # unavailable: nothing sent, the message is retried
-    if not _move(payout, store.SENDING):
+    if not _move(payout, payout_items.SENDING):
         return  # another delivery claimed it
-    _call(driver, store.require(payout.id))
+    _call(driver, payout_items.require(payout.id))
 
 
-def _recover(payout: store.Payout) -> None:
+def _recover(payout: payout_items.Payout) -> None:
     """A payout found `sending`: a concurrent delivery is on it, or an attempt crashed."""
     age = clock.now() - payout.updated_at
     if age < SENDING_STALE_AFTER:
@@ -189,12 +188,12 @@ def _recover(payout: store.Payout) -> None:
         # The transfer's idempotency key is the payout id: resending is answered with the
         # transfer already made, if it was. Claim it again first (one resender).
         driver = registry.get(payout.method)
-        if _move(payout, store.SENDING, expect_updated_at=payout.updated_at):
-            _call(driver, store.require(payout.id))
+        if _move(payout, payout_items.SENDING, expect_updated_at=payout.updated_at):
+            _call(driver, payout_items.require(payout.id))
         return
     _move(
         payout,
-        store.UNCONFIRMED,
+        payout_items.UNCONFIRMED,
         failure="the provider call was interrupted: check with the provider",
         expect_updated_at=payout.updated_at,
     )
@@ -211,7 +210,7 @@ def _refused(error: PaymentError) -> bool:
     return "path" not in details and "operation" not in details
 
 
-def _call(driver: PaymentProvider, payout: store.Payout) -> None:
+def _call(driver: PaymentProvider, payout: payout_items.Payout) -> None:
     log: Any = observability.logger()
     try:
         answer = driver.payout(
@@ -219,7 +218,7 @@ def _call(driver: PaymentProvider, payout: store.Payout) -> None:
         )
     except PaymentError as error:
         if error.retryable:
-            _move(payout, store.IN_TRANSIT, failure=error.message)
+            _move(payout, payout_items.IN_TRANSIT, failure=error.message)
             raise
         if _refused(error):
             _fail(payout, error.message)
@@ -228,38 +227,43 @@ def _call(driver: PaymentProvider, payout: store.Payout) -> None:
         log.error("payout unconfirmed", extra={"payout": payout.id, "error": error.message})
         _move(
             payout,
-            store.UNCONFIRMED,
+            payout_items.UNCONFIRMED,
             provider_ref=ref if isinstance(ref, str) else None,
             failure=error.message,
         )
         return
     except Exception as error:  # the driver broke mid-call: money may have moved
         log.exception("payout unconfirmed", extra={"payout": payout.id})
-        _move(payout, store.UNCONFIRMED, failure=f"{type(error).__name__} during the payout")
+        _move(payout, payout_items.UNCONFIRMED, failure=f"{type(error).__name__} during the payout")
         return
     _apply(payout, answer)
 
 
-def _apply(payout: store.Payout, answer: PayoutRef) -> None:
+def _apply(payout: payout_items.Payout, answer: PayoutRef) -> None:
     if answer.state == "paid":
-        _move(payout, store.PAID, provider_ref=answer.payout_ref, entry=entries.paid_entry(payout))
+        _move(
+            payout,
+            payout_items.PAID,
+            provider_ref=answer.payout_ref,
+            entry=entries.paid_entry(payout),
+        )
     elif answer.state == "failed":
         _fail(payout, "the provider reports the payout failed", answer.payout_ref)
-    elif payout.state == store.SENDING:
-        timer = timers.build(
+    elif payout.state == payout_items.SENDING:
+        timer = timer_items.build(
             check_timer_id(payout.id),
             CHECK_TIMER,
             payout.id,
             clock.now() + FIRST_CHECK_AFTER,
             {},
         )
-        _move(payout, store.PROVIDER_PENDING, provider_ref=answer.payout_ref, timer=timer)
+        _move(payout, payout_items.PROVIDER_PENDING, provider_ref=answer.payout_ref, timer=timer)
 
 
-def _fail(payout: store.Payout, reason: str, provider_ref: str | None = None) -> bool:
+def _fail(payout: payout_items.Payout, reason: str, provider_ref: str | None = None) -> bool:
     return _move(
         payout,
-        store.FAILED,
+        payout_items.FAILED,
         provider_ref=provider_ref,
         failure=reason,
         entry=entries.returned_entry(payout),
@@ -268,12 +272,14 @@ def _fail(payout: store.Payout, reason: str, provider_ref: str | None = None) ->
 
 def check(payout_id: str) -> None:
     """The `payouts.check` timer's work: ask the provider, settle, or look again later."""
-    payout = store.get(payout_id)
-    if payout is None or payout.state != store.PROVIDER_PENDING:
+    payout = payout_items.get(payout_id)
+    if payout is None or payout.state != payout_items.PROVIDER_PENDING:
         return
     driver = registry.get(payout.method)
     if not isinstance(driver, PayoutStatusReader) or not payout.provider_ref:
-        _move(payout, store.UNCONFIRMED, failure=f"{payout.method} cannot report payout status")
+        _move(
+            payout, payout_items.UNCONFIRMED, failure=f"{payout.method} cannot report payout status"
+        )
         return
     # An error leaves the timer for the next sweep.
     answer = driver.payout_status(payout.provider_ref)
@@ -284,13 +290,17 @@ def check(payout_id: str) -> None:
         return
     now = clock.now()
     if now - payout.updated_at > GIVE_UP_PENDING_AFTER:
-        _move(payout, store.UNCONFIRMED, failure=f"still pending at {payout.method} after days")
+        _move(
+            payout, payout_items.UNCONFIRMED, failure=f"still pending at {payout.method} after days"
+        )
         return
-    timers.build(check_timer_id(payout.id), CHECK_TIMER, payout.id, now + CHECK_EVERY, {}).save()
+    timer_items.build(
+        check_timer_id(payout.id), CHECK_TIMER, payout.id, now + CHECK_EVERY, {}
+    ).save()
 
 
-def fire_check_timer(timer: timers.Timer) -> None:
+def fire_check_timer(timer: timer_items.Timer) -> None:
     # A payout still pending re-arms the timer (same id, later due), which the conditional
     # consume then leaves alone.
     check(timer.subject)
-    timers.consume_if_due_by(timer.id, timer.due_at)
+    timer_items.consume_if_due_by(timer.id, timer.due_at)

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib import clients, ids
 from chalicelib.errors import ValidationError
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.models.writes import Writes, save
 from chalicelib.money import CURRENCY_EXPONENTS
 from chalicelib.settings import get_settings
@@ -65,7 +65,7 @@ def schedule_payout_in(
     if amount <= 0:
         return None
     payout_id = payout_id_for(source_entry_id)
-    timer = timers.build(
+    timer = timer_items.build(
         due_timer_id(source_entry_id),
         DUE_TIMER,
         talent_id,
@@ -101,8 +101,8 @@ def request_payout(
     return chosen
 
 
-def fire_due_timer(timer: timers.Timer) -> None:
+def fire_due_timer(timer: timer_items.Timer) -> None:
     """The `payouts.due` timer: hand the request to the payouts queue, then consume the
     timer (in this order: a second send is harmless, a lost one is not)."""
     send_request({**timer.payload, "type": PAYOUT_REQUESTED})
-    timers.consume_if_due_by(timer.id, timer.due_at)
+    timer_items.consume_if_due_by(timer.id, timer.due_at)

@@ -6,7 +6,7 @@ from typing import Any
 
 from chalicelib import clock
 from chalicelib.auth.principal import Principal
-from chalicelib.models import payouts as store
+from chalicelib.models import payout_items
 
 
 def _last4(value: Any) -> str:
@@ -26,7 +26,7 @@ def mask(details: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def method_to_json(method: store.PayoutMethod) -> dict[str, Any]:
+def method_to_json(method: payout_items.PayoutMethod) -> dict[str, Any]:
     return {
         "provider": method.provider,
         "details": mask(method.details),
@@ -36,14 +36,14 @@ def method_to_json(method: store.PayoutMethod) -> dict[str, Any]:
 
 def list_mine(
     principal: Principal, limit: int, cursor: str | None
-) -> tuple[list[store.Payout], str | None]:
+) -> tuple[list[payout_items.Payout], str | None]:
     talent_id = principal.user.talent_id
     if talent_id is None:
         return [], None
-    return store.list_for_talent(talent_id, limit=limit, cursor=cursor)
+    return payout_items.list_for_talent(talent_id, limit=limit, cursor=cursor)
 
 
-def to_json(payout: store.Payout) -> dict[str, Any]:
+def to_json(payout: payout_items.Payout) -> dict[str, Any]:
     return {
         "id": payout.id,
         "talent_id": payout.talent_id,

@@ -18,7 +18,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import qc as rules
 from chalicelib.errors import ConflictError
-from chalicelib.models import keys, outbox, subjects, timers
+from chalicelib.models import keys, outbox, subjects, timer_items
 from chalicelib.models import qc as store
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
@@ -56,29 +56,29 @@ def timer_id(booking_id: str, name: str) -> str:
 
 @CATALOGUE.effect("open_qc")
 def _open_qc(change: Change) -> None:
-    """On delivery of a report-required booking: the nudge and escalation timers."""
+    """On delivery of a report-required booking: the nudge and escalation timer_items."""
     if not change.data.get("report_required"):
         return
     booking_id = change.before.id
     change.data["delivered_at"] = clock.to_rfc3339(change.now)
     for name, after, kind, when in SCHEDULE:
         payload = {"booking_id": booking_id, "name": name, "when": when}
-        item = timers.build(
+        item = timer_items.build(
             timer_id(booking_id, name), kind, booking_id, change.now + after, payload
         )
         change.writes.add((item.pk, item.sk), f"timer:{name}", save(item))
 
 
-def _consume_in(writes: Writes, timer: timers.Timer) -> None:
-    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+def _consume_in(writes: Writes, timer: timer_items.Timer) -> None:
+    item = timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
     writes.add(
         (item.pk, item.sk),
         "timer",
-        lambda t: t.delete(item, condition=timers.TimerItem.pk.exists()),
+        lambda t: t.delete(item, condition=timer_items.TimerItem.pk.exists()),
     )
 
 
-def _applies(timer: timers.Timer) -> Subject | None:
+def _applies(timer: timer_items.Timer) -> Subject | None:
     """The booking, if the timer's `when` guard holds on it now."""
     from chalicelib.usecases import process_wiring
 
@@ -91,11 +91,11 @@ def _applies(timer: timers.Timer) -> Subject | None:
     return booking
 
 
-def _drop(timer: timers.Timer) -> None:
-    timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
+def _drop(timer: timer_items.Timer) -> None:
+    timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK).delete()
 
 
-def reminder_detail(timer: timers.Timer, booking: Subject) -> dict[str, Any]:
+def reminder_detail(timer: timer_items.Timer, booking: Subject) -> dict[str, Any]:
     """A `process.reminder`, so the notifications table and templates treat it as any."""
     return {
         "event_id": timer.id,  # one reminder per timer: consumers deduplicate on it
@@ -110,7 +110,7 @@ def reminder_detail(timer: timers.Timer, booking: Subject) -> dict[str, Any]:
     }
 
 
-def fire_nudge(timer: timers.Timer) -> None:
+def fire_nudge(timer: timer_items.Timer) -> None:
     booking = _applies(timer)
     if booking is None:
         _drop(timer)
@@ -122,7 +122,7 @@ def fire_nudge(timer: timers.Timer) -> None:
     writes.commit("reminder already sent")
 
 
-def fire_escalation(timer: timers.Timer) -> None:
+def fire_escalation(timer: timer_items.Timer) -> None:
     booking = _applies(timer)
     if booking is None:
         _drop(timer)

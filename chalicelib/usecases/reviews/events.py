@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.models import outbox, timers
+from chalicelib.models import outbox, timer_items
 from chalicelib.models.writes import Writes, save
 
 REVIEW_RECEIVED = "review.received"
@@ -33,7 +33,7 @@ def add_in(
     author_id: str,
     reviewee_id: str,
     subject: dict[str, str],
-) -> timers.TimerItem:
+) -> timer_items.TimerItem:
     # One event per review and kind: a retried transaction cannot announce twice.
     event_id = f"{detail_type}-{review_id}"
     detail = _detail(event_id, review_id, author_id, reviewee_id, subject)
@@ -42,7 +42,7 @@ def add_in(
     return item
 
 
-def publish_now(items: list[timers.TimerItem]) -> None:
+def publish_now(items: list[timer_items.TimerItem]) -> None:
     from chalicelib.usecases.conversations import events
 
     for item in items:

@@ -11,15 +11,14 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.viewer import Viewer
 from chalicelib.domain import contact_masking
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
-from chalicelib.models import reports
-from chalicelib.models import reviews as store
+from chalicelib.models import reports, review_items
 from chalicelib.models.writes import Writes
 from chalicelib.usecases.reviews import reading
 
 APPEAL_REASON = "appeal"
 
 
-def reply(principal: Principal, review_id: str, body: str) -> store.Review:
+def reply(principal: Principal, review_id: str, body: str) -> review_items.Review:
     review = reading.visible(review_id, Viewer.of(principal))
     if principal.user_id != review.reviewee.user_id:
         raise ForbiddenError("only the reviewee replies to a review")
@@ -30,13 +29,13 @@ def reply(principal: Principal, review_id: str, body: str) -> store.Review:
     text = contact_masking.mask_contacts(body).text
     answer = {"body": text, "created_at": clock.to_rfc3339(clock.now())}
     writes = Writes()
-    store.reply_in(writes, review.id, answer)
+    review_items.reply_in(writes, review.id, answer)
     writes.commit("this review already has a reply")
     return replace(review, reply=answer)
 
 
-def _set_hidden(review_id: str, hidden: bool) -> store.Review:
-    review = store.get(review_id) if ids.is_valid_id(review_id) else None
+def _set_hidden(review_id: str, hidden: bool) -> review_items.Review:
+    review = review_items.get(review_id) if ids.is_valid_id(review_id) else None
     if review is None:
         raise NotFoundError("review not found")
     if review.published_at is None:
@@ -44,18 +43,18 @@ def _set_hidden(review_id: str, hidden: bool) -> store.Review:
     if review.hidden == hidden:
         raise ConflictError("the review is already " + ("hidden" if hidden else "shown"))
     writes = Writes()
-    store.set_hidden_in(writes, review, hidden, clock.now())
+    review_items.set_hidden_in(writes, review, hidden, clock.now())
     writes.commit("the review was moderated meanwhile")
     return replace(review, hidden=hidden)
 
 
-def hide(review_id: str) -> store.Review:
+def hide(review_id: str) -> review_items.Review:
     """Moderation's decision (an admin's): the review leaves its reviewee's list, and its
     stars leave the sums, in one transaction."""
     return _set_hidden(review_id, True)
 
 
-def restore(review_id: str) -> store.Review:
+def restore(review_id: str) -> review_items.Review:
     """An upheld appeal: the review and its stars come back."""
     return _set_hidden(review_id, False)
 
@@ -80,7 +79,7 @@ def appeal(principal: Principal, review_id: str, reason: str) -> reports.Report:
         created_at=now,
     )
     writes = Writes()
-    store.appeal_in(writes, review.id, now)
+    review_items.appeal_in(writes, review.id, now)
     reports.create_in(writes, queued)
     writes.commit("this review was already appealed")
     return queued

@@ -9,9 +9,8 @@ from datetime import datetime
 
 from chalicelib import clock
 from chalicelib.domain import reviews as rules
-from chalicelib.models import keys, search_index, timers
-from chalicelib.models import reviews as store
-from chalicelib.models.threads import fetch
+from chalicelib.models import keys, review_items, search_index, timer_items
+from chalicelib.models.thread_items import fetch
 from chalicelib.models.writes import Writes, delete, save
 from chalicelib.usecases.reviews import events
 
@@ -22,8 +21,10 @@ def _timer_id(subject_type: str, subject_id: str) -> str:
     return f"review-window-{subject_type}-{subject_id}"
 
 
-def window_timer(subject_type: str, subject_id: str, completed_at: datetime) -> timers.TimerItem:
-    return timers.build(
+def window_timer(
+    subject_type: str, subject_id: str, completed_at: datetime
+) -> timer_items.TimerItem:
+    return timer_items.build(
         _timer_id(subject_type, subject_id),
         WINDOW_TIMER,
         f"{subject_type}#{subject_id}",
@@ -38,28 +39,28 @@ def arm_in(writes: Writes, subject_type: str, subject_id: str, completed_at: dat
 
 
 def disarm_in(writes: Writes, subject_type: str, subject_id: str) -> None:
-    item = timers.TimerItem(keys.timer_pk(_timer_id(subject_type, subject_id)), keys.TIMER_SK)
+    item = timer_items.TimerItem(keys.timer_pk(_timer_id(subject_type, subject_id)), keys.TIMER_SK)
     writes.add((item.pk, item.sk), "window", delete(item))
 
 
-def read_slots(subject_type: str, subject_id: str) -> dict[str, store.Slot]:
+def read_slots(subject_type: str, subject_id: str) -> dict[str, review_items.Slot]:
     """Both parties' slots in one BatchGetItem."""
     wanted = {
-        role: store.slot_key(subject_type, subject_id, role)
+        role: review_items.slot_key(subject_type, subject_id, role)
         for role in (rules.CUSTOMER, rules.TALENT)
     }
     found = fetch(list(wanted.values()))
     return {
-        role: store.to_slot(role, item)
+        role: review_items.to_slot(role, item)
         for role, key in wanted.items()
-        if isinstance(item := found.get(key), store.ReviewSlotItem)
+        if isinstance(item := found.get(key), review_items.ReviewSlotItem)
     }
 
 
 def publish_slot_in(
-    writes: Writes, subject: dict[str, str], slot: store.Slot, at: datetime
-) -> timers.TimerItem:
-    store.publish_in(writes, subject["type"], subject["id"], slot, at)
+    writes: Writes, subject: dict[str, str], slot: review_items.Slot, at: datetime
+) -> timer_items.TimerItem:
+    review_items.publish_in(writes, subject["type"], subject["id"], slot, at)
     return events.add_in(
         writes,
         events.REVIEW_PUBLISHED,
@@ -70,14 +71,14 @@ def publish_slot_in(
     )
 
 
-def close_window(timer: timers.Timer) -> None:
+def close_window(timer: timer_items.Timer) -> None:
     """The window closed: publish whatever was written (the sums with it) and consume the
     timer in the same transaction."""
     subject = {"type": timer.payload["subject_type"], "id": timer.payload["subject_id"]}
     pending = [s for s in read_slots(subject["type"], subject["id"]).values() if not s.published]
     writes = Writes()
-    item = timers.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
-    writes.add((item.pk, item.sk), "window", delete(item, timers.TimerItem.pk.exists()))
+    item = timer_items.TimerItem(keys.timer_pk(timer.id), keys.TIMER_SK)
+    writes.add((item.pk, item.sk), "window", delete(item, timer_items.TimerItem.pk.exists()))
     now = clock.now()
     published = [publish_slot_in(writes, subject, slot, now) for slot in pending]
     writes.commit("the review window was closed meanwhile")

@@ -11,8 +11,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import contact_masking
 from chalicelib.domain import reviews as rules
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
-from chalicelib.models import reviews as store
-from chalicelib.models import subjects, timers
+from chalicelib.models import review_items, subjects, timer_items
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import TransactionConflictError, Writes
 from chalicelib.schemas.reviews import ReviewCreate
@@ -43,12 +42,14 @@ def _check_window(subject: Subject) -> None:
         raise ConflictError("the review window (14 days after completion) has closed")
 
 
-def _compose(principal: Principal, subject: Subject, role: str, body: ReviewCreate) -> store.Review:
+def _compose(
+    principal: Principal, subject: Subject, role: str, body: ReviewCreate
+) -> review_items.Review:
     comment, masked = body.comment, False
     if comment:
         result = contact_masking.mask_contacts(comment)
         comment, masked = result.text, result.masked
-    return store.Review(
+    return review_items.Review(
         id=ids.new_id(),
         subject_type=subject.type,
         subject_id=subject.id,
@@ -65,21 +66,23 @@ def _compose(principal: Principal, subject: Subject, role: str, body: ReviewCrea
     )
 
 
-def post(principal: Principal, body: ReviewCreate) -> store.Review:
+def post(principal: Principal, body: ReviewCreate) -> review_items.Review:
     subject, role = _subject(principal, body.subject.type, body.subject.id)
     _check_window(subject)
     for attempt in range(ATTEMPTS):
         try:
             return _attempt(principal, subject, role, body)
         except TransactionConflictError as conflict:
-            if store.SLOT_LABEL in conflict.labels:
+            if review_items.SLOT_LABEL in conflict.labels:
                 raise ConflictError(f"you already reviewed this {subject.type}") from None
             if attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _announce_in(writes: Writes, detail_type: str, review: store.Review) -> timers.TimerItem:
+def _announce_in(
+    writes: Writes, detail_type: str, review: review_items.Review
+) -> timer_items.TimerItem:
     return events.add_in(
         writes,
         detail_type,
@@ -90,7 +93,9 @@ def _announce_in(writes: Writes, detail_type: str, review: store.Review) -> time
     )
 
 
-def _attempt(principal: Principal, subject: Subject, role: str, body: ReviewCreate) -> store.Review:
+def _attempt(
+    principal: Principal, subject: Subject, role: str, body: ReviewCreate
+) -> review_items.Review:
     slots = publication.read_slots(subject.type, subject.id)
     if role in slots:
         raise ConflictError(f"you already reviewed this {subject.type}")
@@ -102,14 +107,14 @@ def _attempt(principal: Principal, subject: Subject, role: str, body: ReviewCrea
     writes = Writes()
     published = []
     if other is None:
-        store.require_no_slot_in(writes, subject.type, subject.id, rules.other_role(role))
+        review_items.require_no_slot_in(writes, subject.type, subject.id, rules.other_role(role))
         publication.arm_in(writes, subject.type, subject.id, subject.entered_at)
     else:
         review = replace(review, published_at=review.created_at)
         published.append(publication.publish_slot_in(writes, about, other, review.created_at))
         publication.disarm_in(writes, subject.type, subject.id)
         published.append(_announce_in(writes, events.REVIEW_PUBLISHED, review))
-    store.create_in(writes, review)
+    review_items.create_in(writes, review)
     received = _announce_in(writes, events.REVIEW_RECEIVED, review)
     writes.commit("the review changed meanwhile; retry")
     events.publish_now([received, *published])

@@ -17,7 +17,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute, UTCDateTimeAt
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
-from chalicelib.models import keys, timers
+from chalicelib.models import keys, timer_items
 from chalicelib.models.base import Item
 from chalicelib.models.writes import Writes, save
 
@@ -64,7 +64,7 @@ def owe_in(
     currency: str,
 ) -> None:
     """In the transaction that credits the customer's refunds account."""
-    item = timers.build(
+    item = timer_items.build(
         refund_id,
         REFUND_TIMER,
         customer_id,

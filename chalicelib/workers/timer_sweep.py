@@ -11,10 +11,10 @@ from typing import Any
 
 from chalicelib import clock, observability
 from chalicelib.errors import ConflictError
-from chalicelib.models import timers
+from chalicelib.models import timer_items
 from chalicelib.settings import get_settings
 
-TimerHandler = Callable[[timers.Timer], None]
+TimerHandler = Callable[[timer_items.Timer], None]
 _handlers: dict[str, TimerHandler] = {}
 
 
@@ -64,7 +64,7 @@ def _sweep_once(report: SweepReport, log: Any, attempted: set[str]) -> bool:
     """One read of every shard's due head; True when it held a timer not yet attempted."""
     now = clock.now()
     found_new = False
-    for timer in timers.due(now):
+    for timer in timer_items.due(now):
         if timer.id in attempted:
             continue  # attempted earlier in this sweep: once per sweep is enough
         attempted.add(timer.id)
@@ -86,10 +86,10 @@ def _sweep_once(report: SweepReport, log: Any, attempted: set[str]) -> bool:
 
 
 def _back_off(
-    timer: timers.Timer, error: Exception, now: Any, report: SweepReport, log: Any
+    timer: timer_items.Timer, error: Exception, now: Any, report: SweepReport, log: Any
 ) -> None:
     try:
-        parked = timers.record_failure(
+        parked = timer_items.record_failure(
             timer, f"{type(error).__name__}: {error}", now, get_settings().timer_max_attempts
         )
     except ConflictError:

@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import NotFoundError
-from chalicelib.models import keys, timers
+from chalicelib.models import keys, timer_items
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -169,8 +169,8 @@ RECHECK_TIMER = "payments.recheck"
 RECHECK_AFTER = timedelta(minutes=3)
 
 
-def recheck_timer(payment_id: str, due_at: datetime) -> timers.TimerItem:
-    return timers.build(f"payment-check-{payment_id}", RECHECK_TIMER, payment_id, due_at, {})
+def recheck_timer(payment_id: str, due_at: datetime) -> timer_items.TimerItem:
+    return timer_items.build(f"payment-check-{payment_id}", RECHECK_TIMER, payment_id, due_at, {})
 
 
 def failed_to_open(payment_id: str, reason: str) -> None:

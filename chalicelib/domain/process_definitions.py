@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from chalicelib.domain import disputes
 from chalicelib.domain.dispute_process import DISPUTE_V1
-from chalicelib.domain.process import At, Param, Process, ReminderSpec, TimerSpec, Transition
+from chalicelib.domain.process_engine import At, Param, Process, ReminderSpec, TimerSpec, Transition
 
 HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)

@@ -19,7 +19,7 @@ from chalicelib.schemas.transactions import EventList
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models.disputes import Dispute
+    from chalicelib.models.dispute_items import Dispute
     from chalicelib.models.subjects import Subject
     from chalicelib.usecases.disputes import acting, reading
 else:

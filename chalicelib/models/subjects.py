@@ -50,7 +50,7 @@ class SubjectItem(Item, discriminator="subject"):
     # the milestones' own transactions, never by the contract's writes.
     open_children = NumberAttribute(null=True)
     held_children = NumberAttribute(null=True)
-    # A booking's delivery report and its QC (models/qc.py): written by the report post and
+    # A booking's delivery report and its QC (models/qc_items.py): written by the report post and
     # the QC worker, never by transitions, so neither moves the subject's version.
     report = JSONAttribute(null=True)
     report_version = NumberAttribute(null=True)

@@ -17,8 +17,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain import disputes as rules
 from chalicelib.errors import ValidationError
-from chalicelib.models import audit, subjects
-from chalicelib.models import disputes as store
+from chalicelib.models import audit, dispute_items, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.usecases import subject_writes
 from chalicelib.usecases.effects import _currency, _paid, _settle
@@ -68,13 +67,13 @@ def _open_dispute(change: Change) -> None:
         start_at=change.now,
     )
     subject_writes.create_in(change.writes, dispute, change.caller, change.actor, change.now)
-    store.party_links_in(
+    dispute_items.party_links_in(
         change.writes,
         dispute_id,
         [before.customer_id, before.talent_user_id],
         clock.to_rfc3339_precise(change.now),
     )
-    store.queue_in(change.writes, dispute_id, before=None, after=queued)
+    dispute_items.queue_in(change.writes, dispute_id, before=None, after=queued)
     change.data["dispute_id"] = dispute_id
 
 
@@ -157,7 +156,7 @@ def _close_dispute(change: Change) -> None:
             reason=change.params.get("note"),
         )
     dispute_id = change.data.get("dispute_id")
-    dispute = subjects.get(store.DISPUTE, dispute_id) if dispute_id else None
+    dispute = subjects.get(dispute_items.DISPUTE, dispute_id) if dispute_id else None
     if dispute is None or dispute.state not in rules.OPEN_STATES:
         return
     params = {"refund_amount": int(resolution.get("refund_amount", 0)), "by": "admin"}
@@ -189,7 +188,7 @@ def _move_in_queue(change: Change) -> None:
     old = change.before.data.get("queue")
     target = change.decision.target
     new = (target, rules.deadline(target, change.data, change.now))
-    store.queue_in(
+    dispute_items.queue_in(
         change.writes, change.before.id, before=(old[0], old[1]) if old else None, after=new
     )
     change.data["queue"] = list(new)

@@ -124,8 +124,7 @@ def test_a_replayed_post_has_one_effect_and_a_stale_post_is_refused(
     api: JsonClient, frozen_clock: Any
 ) -> None:
     from chalicelib.errors import ConflictError
-    from chalicelib.models import qc as store
-    from chalicelib.models import subjects
+    from chalicelib.models import qc_items, subjects
     from chalicelib.models.writes import Writes
 
     booking = qc.delivered(api, frozen_clock, qc.qc_service(api)["id"])["id"]
@@ -147,7 +146,7 @@ def test_a_replayed_post_has_one_effect_and_a_stale_post_is_refused(
     assert _seen(api, booking)[0]["version"] == 1
     # A racer that read the booking before the first post: its write's condition refuses it.
     writes = Writes()
-    store.submit_in(writes, stale, {"summary": "late", "version": 1}, {"status": "pending"})
+    qc_items.submit_in(writes, stale, {"summary": "late", "version": 1}, {"status": "pending"})
     with pytest.raises(ConflictError):
         writes.commit("raced")
     assert _seen(api, booking)[0]["summary"] == qc.SUMMARY_WORDS

@@ -14,8 +14,7 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import disputes as rules
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
-from chalicelib.models import disputes as store
-from chalicelib.models import keys, subjects, thread_items
+from chalicelib.models import dispute_items, keys, subjects, thread_items
 from chalicelib.models import media_items as media_store
 from chalicelib.models.base import Item
 from chalicelib.models.writes import Writes
@@ -24,20 +23,20 @@ from chalicelib.usecases.disputes.reading import as_party, view
 from chalicelib.usecases.process_registry import Caller
 
 
-def _require_open(dispute: store.Dispute) -> None:
+def _require_open(dispute: dispute_items.Dispute) -> None:
     state = dispute.subject.state
     if state not in rules.OPEN_STATES:
         raise ConflictError(f"the dispute is {state}", {"state": state})
 
 
 def _record(
-    dispute: store.Dispute,
+    dispute: dispute_items.Dispute,
     principal: Principal,
     add: Callable[[Writes], None],
     *,
-    evidence: list[store.Evidence] | None = None,
-    offers: list[store.Offer] | None = None,
-) -> store.Dispute:
+    evidence: list[dispute_items.Evidence] | None = None,
+    offers: list[dispute_items.Offer] | None = None,
+) -> dispute_items.Dispute:
     """The respondent's first answer moves the dispute to `negotiating`; anything else only
     adds, on the condition that the dispute is still in the state that was read. Returns
     the dispute as written (with the new `evidence` or `offers`), without reading it again."""
@@ -55,14 +54,16 @@ def _record(
         )
         add(writes)
         writes.commit("the dispute changed meanwhile; reload and retry")
-    return store.Dispute(
+    return dispute_items.Dispute(
         subject,
         dispute.evidence if evidence is None else evidence,
         dispute.offers if offers is None else offers,
     )
 
 
-def _with_state(offers: list[store.Offer], offer_id: str, state: str) -> list[store.Offer]:
+def _with_state(
+    offers: list[dispute_items.Offer], offer_id: str, state: str
+) -> list[dispute_items.Offer]:
     return [replace(o, state=state) if o.id == offer_id else o for o in offers]
 
 
@@ -107,7 +108,7 @@ def add_evidence(
     note: str,
     media_ids: list[str],
     message_ids: list[str],
-) -> store.Dispute:
+) -> dispute_items.Dispute:
     _unique("media_ids", media_ids, rules.MAX_MEDIA)
     _unique("message_ids", message_ids, rules.MAX_MESSAGES)
     dispute = as_party(dispute_id, principal)
@@ -129,46 +130,48 @@ def add_evidence(
         }
         for m in (messages[i] for i in message_ids)
     ]
-    evidence = store.Evidence(
+    evidence = dispute_items.Evidence(
         ids.new_id(), principal.user_id, note, tuple(media_ids), copies, clock.now()
     )
     return _record(
         dispute,
         principal,
-        lambda w: store.evidence_in(w, dispute_id, evidence),
+        lambda w: dispute_items.evidence_in(w, dispute_id, evidence),
         evidence=[*dispute.evidence, evidence],
     )
 
 
-def make_offer(principal: Principal, dispute_id: str, refund: dict[str, Any]) -> store.Dispute:
+def make_offer(
+    principal: Principal, dispute_id: str, refund: dict[str, Any]
+) -> dispute_items.Dispute:
     dispute = as_party(dispute_id, principal)
     _require_open(dispute)
     in_dispute = dispute.subject.data["amount_in_dispute"]
     amount = rules.check_refund(refund, in_dispute)
-    offer = store.Offer(
+    offer = dispute_items.Offer(
         ids.new_id(),
         principal.user_id,
         amount,
         str(in_dispute["currency"]),
-        store.OPEN,
+        dispute_items.OPEN,
         clock.now(),
     )
     replaced = dispute.open_offer_of(principal.user_id)
 
     def add(writes: Writes) -> None:
         if replaced is not None:
-            store.close_offer_in(writes, dispute_id, replaced.id, store.REPLACED)
-        store.offer_in(writes, dispute_id, offer)
+            dispute_items.close_offer_in(writes, dispute_id, replaced.id, dispute_items.REPLACED)
+        dispute_items.offer_in(writes, dispute_id, offer)
 
     offers = (
         dispute.offers
         if replaced is None
-        else _with_state(dispute.offers, replaced.id, store.REPLACED)
+        else _with_state(dispute.offers, replaced.id, dispute_items.REPLACED)
     )
     return _record(dispute, principal, add, offers=[*offers, offer])
 
 
-def accept_offer(principal: Principal, dispute_id: str, offer_id: str) -> store.Dispute:
+def accept_offer(principal: Principal, dispute_id: str, offer_id: str) -> dispute_items.Dispute:
     dispute = as_party(dispute_id, principal)
     offer = dispute.offer(offer_id)
     if offer is None:
@@ -176,32 +179,34 @@ def accept_offer(principal: Principal, dispute_id: str, offer_id: str) -> store.
     if offer.by_user_id == principal.user_id:
         raise ForbiddenError("an offer is accepted by the other party")
     _require_open(dispute)
-    if offer.state != store.OPEN:
+    if offer.state != dispute_items.OPEN:
         raise ConflictError(f"the offer is {offer.state}", {"offer_state": offer.state})
     outcome = transitions.apply_to(
         dispute.subject,
         "accept_offer",
         Caller(principal),
         {"offer_id": offer.id, "refund_amount": offer.refund_amount},
-        extra=lambda w: store.close_offer_in(w, dispute_id, offer.id, store.ACCEPTED),
+        extra=lambda w: dispute_items.close_offer_in(
+            w, dispute_id, offer.id, dispute_items.ACCEPTED
+        ),
     )
-    offers = _with_state(dispute.offers, offer.id, store.ACCEPTED)
-    return store.Dispute(outcome.subject, dispute.evidence, offers)
+    offers = _with_state(dispute.offers, offer.id, dispute_items.ACCEPTED)
+    return dispute_items.Dispute(outcome.subject, dispute.evidence, offers)
 
 
-def escalate(principal: Principal, dispute_id: str) -> store.Dispute:
+def escalate(principal: Principal, dispute_id: str) -> dispute_items.Dispute:
     dispute = as_party(dispute_id, principal)
     outcome = transitions.apply_to(dispute.subject, "escalate", Caller(principal), {})
-    return store.Dispute(outcome.subject, dispute.evidence, dispute.offers)
+    return dispute_items.Dispute(outcome.subject, dispute.evidence, dispute.offers)
 
 
 def decide(
     principal: Principal, dispute_id: str, refund: dict[str, Any], note: str
-) -> store.Dispute:
+) -> dispute_items.Dispute:
     principal.require_admin()
     dispute = view(dispute_id, principal)
     amount = rules.check_refund(refund, dispute.subject.data["amount_in_dispute"])
     outcome = transitions.apply_to(
         dispute.subject, "decide", Caller(principal), {"refund_amount": amount, "note": note}
     )
-    return store.Dispute(outcome.subject, dispute.evidence, dispute.offers)
+    return dispute_items.Dispute(outcome.subject, dispute.evidence, dispute.offers)

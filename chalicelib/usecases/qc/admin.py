@@ -10,8 +10,7 @@ from chalicelib import clock
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import qc as rules
 from chalicelib.errors import ConflictError
-from chalicelib.models import audit, subjects
-from chalicelib.models import qc as store
+from chalicelib.models import audit, qc_items, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes
 from chalicelib.usecases.qc import evaluation
@@ -59,7 +58,7 @@ def decide(principal: Principal, booking_id: str, status: str, note: str) -> Sub
 
 
 def queue(status: str, limit: int, cursor: str | None) -> dict[str, Any]:
-    found, next_cursor = store.queue(status, limit=limit, cursor=cursor)
+    found, next_cursor = qc_items.queue(status, limit=limit, cursor=cursor)
     return {
         "items": [
             {

@@ -11,8 +11,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain import qc as rules
 from chalicelib.errors import ConflictError
-from chalicelib.models import outbox, subjects
-from chalicelib.models import qc as store
+from chalicelib.models import outbox, qc_items, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
 from chalicelib.usecases.qc import evaluators, gate
@@ -63,11 +62,11 @@ def verdict_event_in(writes: Writes, booking: Subject, qc: dict[str, Any]) -> No
 def decide_in(writes: Writes, booking: Subject, qc: dict[str, Any]) -> bool:
     """The verdict on `booking` as read; an open gate releases what completion held and
     leaves the admin's queue. Returns whether money was released."""
-    store.verdict_in(writes, booking, qc)
+    qc_items.verdict_in(writes, booking, qc)
     released = False
     if qc["status"] in rules.OPEN:
         released = gate.release_in(writes, booking, clock.now())
-        store.unescalate_in(writes, booking.id)
+        qc_items.unescalate_in(writes, booking.id)
     verdict_event_in(writes, booking, qc)
     return released
 

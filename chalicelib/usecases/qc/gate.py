@@ -6,7 +6,7 @@ QC `passed` or an admin's `waived` moves it to `available` with its own entry
 QC was already open when it settled is paid as any.
 
 Each side conditions its write on what it read of the other: the completion on the QC
-status (models/qc.py never moves it back), the verdict on the booking's version. So when
+status (models/qc_items.py never moves it back), the verdict on the booking's version. So when
 the two race, the second to commit sees the first, and the money never stays stuck.
 
 While a booking is `disputed` nothing is released: its money is in escrow (a dispute is

@@ -18,8 +18,7 @@ from typing import Any
 from chalicelib import clock
 from chalicelib.domain import qc as rules
 from chalicelib.errors import ConflictError
-from chalicelib.models import keys, outbox, subjects, timer_items
-from chalicelib.models import qc as store
+from chalicelib.models import keys, outbox, qc_items, subjects, timer_items
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
 from chalicelib.usecases.process_registry import Catalogue, Change
@@ -129,7 +128,7 @@ def fire_escalation(timer: timer_items.Timer) -> None:
         return
     writes = Writes()
     _consume_in(writes, timer)
-    store.escalate_in(writes, booking, clock.now())
+    qc_items.escalate_in(writes, booking, clock.now())
     try:
         writes.commit("already escalated")
     except ConflictError:

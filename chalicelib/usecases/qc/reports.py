@@ -15,8 +15,7 @@ from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import qc as rules
 from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError
-from chalicelib.models import outbox, subjects
-from chalicelib.models import qc as store
+from chalicelib.models import outbox, qc_items, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, save
 from chalicelib.schemas.qc import DeliveryReportCreate
@@ -83,7 +82,7 @@ def submit(principal: Principal, booking_id: str, body: DeliveryReportCreate) ->
         "note": None,
     }
     writes = Writes()
-    store.submit_in(writes, booking, report, qc)
+    qc_items.submit_in(writes, booking, report, qc)
     event_id = ids.new_id()
     event = outbox.event_timer(
         event_id, REPORT_SUBMITTED, submitted_detail(booking, event_id, version)

@@ -85,6 +85,7 @@ def _full(dispute: Dispute) -> dict[str, Any]:
 
 @api.get(
     "/v1/disputes",
+    operation_id="listDisputes",
     summary="My disputes, as either party, newest first",
     query=PageQuery,
     response=DisputeList,
@@ -97,6 +98,7 @@ def list_disputes(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/disputes/{dispute_id}",
+    operation_id="getDispute",
     summary="A dispute with its evidence and offers (the two parties, admins)",
     response=DisputeOut,
     errors=(404,),
@@ -107,6 +109,7 @@ def get_dispute(ctx: RequestContext, dispute_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/disputes/{dispute_id}/events",
+    operation_id="listDisputeEvents",
     summary="A dispute's history, oldest first",
     query=PageQuery,
     response=EventList,
@@ -119,6 +122,7 @@ def dispute_events(ctx: RequestContext, dispute_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/disputes/{dispute_id}/evidence",
+    operation_id="addDisputeEvidence",
     summary="A party's evidence: a note, their own verified media (purpose evidence), "
     "messages of the subject's thread (copied)",
     body=EvidenceCreate,
@@ -137,6 +141,7 @@ def post_evidence(ctx: RequestContext, dispute_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/disputes/{dispute_id}/offers",
+    operation_id="makeDisputeOffer",
     summary="A party offers a refund (0 … the amount in dispute); it replaces their open offer",
     body=OfferCreate,
     response=DisputeOut,
@@ -150,6 +155,7 @@ def post_offer(ctx: RequestContext, dispute_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/disputes/{dispute_id}/offers/{offer_id}/accept",
+    operation_id="acceptDisputeOffer",
     summary="The other party accepts an open offer: resolved by agreement",
     response=DisputeOut,
     errors=(403, 404, 409),
@@ -160,6 +166,7 @@ def accept_offer(ctx: RequestContext, dispute_id: str, offer_id: str) -> dict[st
 
 @api.post(
     "/v1/disputes/{dispute_id}/escalate",
+    operation_id="escalateDispute",
     summary="A party escalates to an admin, 72 h after the opening without agreement",
     response=DisputeOut,
     errors=(403, 404, 409),
@@ -170,6 +177,7 @@ def escalate(ctx: RequestContext, dispute_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/disputes",
+    operation_id="listAdminDisputes",
     summary="Disputes in a state (default escalated), the nearest deadline first",
     auth="admin",
     query=DisputeQueueQuery,
@@ -184,6 +192,7 @@ def admin_disputes(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/disputes/{dispute_id}/decide",
+    operation_id="decideDispute",
     summary="An admin decides an escalated dispute: the refund, the rest to the talent",
     auth="admin",
     body=DecisionCreate,

@@ -30,6 +30,7 @@ api = Api(__name__, tag="qc")
 
 @api.post(
     "/v1/bookings/{booking_id}/report",
+    operation_id="submitBookingReport",
     summary=(
         "The talent's delivery report, once delivered or completed; replaces the last one "
         "while QC says revise. QC runs asynchronously"
@@ -46,6 +47,7 @@ def post_report(ctx: RequestContext, booking_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/bookings/{booking_id}/qc",
+    operation_id="decideBookingQc",
     summary="Pass or waive a booking's QC (admin): releases what it held; audited",
     auth="admin",
     body=QcDecision,
@@ -60,6 +62,7 @@ def decide_qc(ctx: RequestContext, booking_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/qc",
+    operation_id="listQcQueue",
     summary="Bookings 7 days past delivery without a passing report, oldest first (admin)",
     auth="admin",
     query=QcQueueQuery,

@@ -7,11 +7,26 @@ from typing import Literal
 from pydantic import Field, StrictInt
 
 from chalicelib.domain import disputes as rules
-from chalicelib.schemas.common import ApiModel, Currency, Id, Money, PageQuery, StrictModel
+from chalicelib.schemas.common import (
+    MAX_MONEY_AMOUNT,
+    ApiModel,
+    Currency,
+    Id,
+    Money,
+    PageQuery,
+    StrictModel,
+)
 
 
 class RefundIn(StrictModel):
-    amount: StrictInt = Field(ge=0, le=10**12, description="minor units, an integer")
+    """Money in, like MoneyIn, but 0 is allowed: a refund of nothing, all to the talent."""
+
+    amount: StrictInt = Field(
+        ge=0,
+        le=MAX_MONEY_AMOUNT,
+        description="an integer in the currency's smallest unit in practical use "
+        "(IQD: dinars; USD, EUR, GBP: cents); 0 refunds nothing",
+    )
     currency: Currency
 
 

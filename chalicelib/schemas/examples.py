@@ -90,6 +90,15 @@ _MILESTONE = {
     "dod": ["Figma file shared", "Deployed to the staging URL"],
 }
 
+_REPORT_SUMMARY = (
+    "We performed a twenty minute fire show in the garden of the Al-Mansour venue after the "
+    "zaffa, for about two hundred guests. Two performers used fire poi and fire fans, and a "
+    "safety officer kept the guests behind a marked line the whole time. The wind was calm, "
+    "so we used the full routine. The LED finale ran with the couple's chosen song and the "
+    "photographer had good light for the first dance pictures. Nothing was damaged, the "
+    "fuel was stored away from the guests, and we cleaned the area before we left the venue."
+)
+
 EXAMPLES: dict[str, dict[str, Any]] = {
     "getHealth": {"response": {"status": "ok"}},
     "createBooking": {
@@ -212,7 +221,16 @@ EXAMPLES: dict[str, dict[str, Any]] = {
     },
     "getMyBalance": {
         "response": {
-            "items": [{"currency": "IQD", "available": 270000, "pending": 0, "paid_out": 540000}]
+            "items": [
+                {
+                    "currency": "IQD",
+                    "available": 270000,
+                    "pending": 210000,
+                    "held_for_qc": 210000,
+                    "in_transit": 0,
+                    "paid_out": 540000,
+                }
+            ]
         }
     },
     "setPayoutMethod": {
@@ -256,6 +274,37 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "target": {"type": "message", "id": MESSAGE},
             "reason": "spam",
             "details": "Sends the same offer to everyone.",
+        }
+    },
+    "addDisputeEvidence": {
+        "request": {
+            "note": "The show started 40 minutes late and lasted 12 minutes, not 20.",
+            "media_ids": [MEDIA],
+            "message_ids": [MESSAGE],
+        }
+    },
+    "makeDisputeOffer": {"request": {"refund_amount": {"amount": 100000, "currency": "IQD"}}},
+    "decideDispute": {
+        "request": {
+            "refund_amount": {"amount": 120000, "currency": "IQD"},
+            "note": "The video shows a 12-minute show; refund the missing share of the time.",
+        }
+    },
+    "submitBookingReport": {
+        "request": {
+            "summary": _REPORT_SUMMARY,
+            "action_items": [
+                "Mark a three metre safety line before the guests arrive",
+                "Keep the LED finale music cue ready on the DJ's laptop",
+                "Book the trio at least two weeks ahead for December dates",
+            ],
+            "rating": 5,
+        }
+    },
+    "decideBookingQc": {
+        "request": {
+            "status": "waived",
+            "note": "The customer confirmed the show by phone; the report is not needed.",
         }
     },
 }

@@ -111,7 +111,7 @@ def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
 )
 def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkPaidIn = _optional_body(ctx, MarkPaidIn)
-    return views.to_json(admin.mark_paid(payout_id, body.reference))
+    return views.to_json(admin.mark_paid(payout_id, ctx.principal.user_id, body.reference))
 
 
 @api.post(
@@ -123,4 +123,4 @@ def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
 )
 def mark_failed(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkFailedIn = _optional_body(ctx, MarkFailedIn)
-    return views.to_json(admin.mark_failed(payout_id, body.reason))
+    return views.to_json(admin.mark_failed(payout_id, ctx.principal.user_id, body.reason))

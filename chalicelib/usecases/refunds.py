@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalicelib import clock
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, timers
+from chalicelib.models import audit, keys, timers
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payments as payment_store
 from chalicelib.models import refunds as store
@@ -141,8 +141,9 @@ def _post_sent(writes: Writes, refund: store.Refund) -> None:
     )
 
 
-def settle_manually(refund_id: str) -> store.Refund:
-    """An admin paid it back outside the provider: the ledger records it, once."""
+def settle_manually(refund_id: str, actor_id: str) -> store.Refund:
+    """An admin paid it back outside the provider: the ledger records it, once, and the
+    audit log says who, in the same transaction."""
     refund = store.get(refund_id)
     if refund is None:
         raise NotFoundError("refund not found")
@@ -150,6 +151,15 @@ def settle_manually(refund_id: str) -> store.Refund:
         raise ConflictError(f"a refund that is {refund.state} is not waiting for an admin")
     writes = Writes()
     store.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
+    audit.record(
+        writes,
+        actor_id=actor_id,
+        action="refund.settle",
+        target_type="refund",
+        target_id=refund.id,
+        before={"state": refund.state},
+        after={"state": "settled", "amount": refund.amount, "currency": refund.currency},
+    )
     _post_sent(writes, refund)
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
     if payment is not None and payment.state == "refund_pending":  # never a failed one

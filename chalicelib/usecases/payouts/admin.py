@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from chalicelib.errors import ConflictError
+from chalicelib.models import audit
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payouts as store
 from chalicelib.models.writes import Writes
@@ -26,7 +27,9 @@ CSV_COLUMNS = (
 )
 
 
-def _admin_settle(payout_id: str, state: str, **change: Any) -> store.Payout:
+def _admin_settle(
+    payout_id: str, state: str, actor_id: str, reason: str | None, **change: Any
+) -> store.Payout:
     payout = store.require(payout_id)
     if payout.state not in store.ADMIN_STATES:
         raise ConflictError(
@@ -36,18 +39,29 @@ def _admin_settle(payout_id: str, state: str, **change: Any) -> store.Payout:
     writes = Writes()
     store.move_in(writes, payout, state, **change)
     ledger_store.post_in(writes, entry)
+    audit.record(
+        writes,
+        actor_id=actor_id,
+        action=f"payout.mark_{state}",
+        target_type="payout",
+        target_id=payout.id,
+        before={"state": payout.state},
+        after={"state": state, "amount": payout.amount, "currency": payout.currency, **change},
+        reason=reason,
+    )
     writes.commit("the payout changed meanwhile")
     return store.require(payout_id)
 
 
-def mark_paid(payout_id: str, reference: str | None = None) -> store.Payout:
+def mark_paid(payout_id: str, actor_id: str, reference: str | None = None) -> store.Payout:
     """An admin paid it by hand (the manual batch) or confirmed an unconfirmed one."""
-    return _admin_settle(payout_id, store.PAID, provider_ref=reference)
+    return _admin_settle(payout_id, store.PAID, actor_id, None, provider_ref=reference)
 
 
-def mark_failed(payout_id: str, reason: str | None = None) -> store.Payout:
+def mark_failed(payout_id: str, actor_id: str, reason: str | None = None) -> store.Payout:
     """An admin could not pay it (or the provider confirms it did not): money back."""
-    return _admin_settle(payout_id, store.FAILED, failure=reason or "marked failed by an admin")
+    failure = reason or "marked failed by an admin"
+    return _admin_settle(payout_id, store.FAILED, actor_id, reason, failure=failure)
 
 
 def waiting_for_admin(state: str) -> list[store.Payout]:

@@ -188,7 +188,9 @@ def list_dead(*, limit: int, cursor: str | None) -> tuple[list[TimerItem], str |
 
 def get(timer_id: str) -> TimerItem | None:
     try:
-        found: TimerItem = TimerItem.get(keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True)
+        found: TimerItem = TimerItem.get(
+            keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True
+        )
     except TimerItem.DoesNotExist:
         return None
     return found
@@ -203,7 +205,7 @@ def retry_dead_in(writes: Writes, timer_id: str, now: datetime) -> TimerItem:
     if found.state != DEAD:
         raise ConflictError("the timer is not dead")
     item = _item(timer_id)
-    actions = [
+    actions: list[Action] = [
         TimerItem.state.remove(),
         TimerItem.dead_at.remove(),
         TimerItem.attempts.set(0),

@@ -10,6 +10,8 @@ QUEUE_NAMES: dict[str, str] = {
     "notifications": "marketplace-notifications",
     "conversations": "marketplace-conversations",
     "email_feedback": "marketplace-email-feedback",
+    "stats": "marketplace-stats",
+    "exports": "marketplace-exports",
 }
 DLQ_SUFFIX = "-dlq"
 TIMERS_SWEEP_RATE_MINUTES = 1

@@ -27,7 +27,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, pagination
+from chalicelib.models import keys, pagination, stats
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -244,6 +244,8 @@ def create_in(writes: Writes, payout: Payout) -> None:
     if payout.state in ADMIN_STATES:
         item.gsi2pk, item.gsi2sk = _admin_keys(payout.state, payout.created_at, payout.id)
     writes.add((item.pk, item.sk), LABEL, save(item, PayoutItem.pk.does_not_exist()))
+    if payout.state not in FINAL_STATES:  # the dashboard's pending payouts, in this transaction
+        stats.payouts_pending_in(writes, payout.id, payout.currency, 1, payout.amount)
 
 
 def move_in(
@@ -267,6 +269,8 @@ def move_in(
         actions.append(PayoutItem.failure.set(failure[:500]))
     if note:
         actions.append(PayoutItem.note.set(note[:500]))
+    if state in FINAL_STATES and payout.state not in FINAL_STATES:
+        stats.payouts_pending_in(writes, payout.id, payout.currency, -1, -payout.amount)
     if state == PAID:
         actions.append(PayoutItem.paid_at.set(now))
         _announce_paid_in(writes, payout, now)

@@ -18,7 +18,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock, ids
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, user_search
+from chalicelib.models import keys, stats, user_search
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes
@@ -138,6 +138,8 @@ def provision(
             user_search.write_in(
                 transaction, user_id, item.pk, (None, None), (item.email, display_name)
             )
+            # The dashboard's new users of the day, counted by the provisioning itself.
+            stats.add_to_day(transaction, now.date(), {"new_users": 1})
     except ConflictError:
         existing = get_by_identity(issuer, subject)
         if existing is None:  # pragma: no cover - the winner's write is visible to a strong read

@@ -37,8 +37,12 @@ def export_index(kind: str, created_at: datetime, item_id: str) -> dict[str, str
     """The GSI3 keys an exported item carries from its creation."""
     return {
         "gsi3pk": index_gsi3pk(kind, created_at.date()),
-        "gsi3sk": f"{clock.to_rfc3339(created_at)}#{item_id}",
+        "gsi3sk": index_gsi3sk(created_at, item_id),
     }
+
+
+def index_gsi3sk(created_at: datetime, item_id: str) -> str:
+    return f"{clock.to_rfc3339(created_at)}#{item_id}"
 
 
 class ExportItem(Item, discriminator="export"):

@@ -27,7 +27,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, pagination, stats
+from chalicelib.models import exports, keys, pagination, stats
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -240,6 +240,9 @@ def create_in(writes: Writes, payout: Payout) -> None:
         paid_at=payout.paid_at,
         gsi1pk=keys.payouts_of_talent_gsi1pk(payout.talent_id),
         gsi1sk=keys.payout_by_time_sk(clock.to_rfc3339(payout.created_at), payout.id),
+        # Admin exports page through payouts by creation day (models/exports.py).
+        gsi3pk=exports.index_gsi3pk("payout", payout.created_at.date()),
+        gsi3sk=exports.index_gsi3sk(payout.created_at, payout.id),
     )
     if payout.state in ADMIN_STATES:
         item.gsi2pk, item.gsi2sk = _admin_keys(payout.state, payout.created_at, payout.id)

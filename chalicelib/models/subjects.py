@@ -163,7 +163,7 @@ def new(
     )
 
 
-_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
 
 
 def _to_subject(item: SubjectItem) -> Subject:

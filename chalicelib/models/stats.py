@@ -83,7 +83,10 @@ def add_to_day_in(writes: Writes, day: date, figures: dict[str, int]) -> None:
     if not moves:
         return
     item = StatsDayItem(day_pk(day), DAY_SK)
-    actions: list[Any] = [StatsDayItem.day.set(day.isoformat())]
+    actions: list[Any] = [
+        StatsDayItem.kind.set(StatsDayItem),
+        StatsDayItem.day.set(day.isoformat()),
+    ]
     actions += [_figure(name).add(amount) for name, amount in sorted(moves.items())]
     writes.add((item.pk, item.sk), "stats_day", lambda t: t.update(item, actions=actions))
 
@@ -91,7 +94,10 @@ def add_to_day_in(writes: Writes, day: date, figures: dict[str, int]) -> None:
 def add_to_day(transaction: Any, day: date, figures: dict[str, int]) -> None:
     """The same inside a raw pynamodb transaction (the user's provisioning)."""
     item = StatsDayItem(day_pk(day), DAY_SK)
-    actions: list[Any] = [StatsDayItem.day.set(day.isoformat())]
+    actions: list[Any] = [
+        StatsDayItem.kind.set(StatsDayItem),
+        StatsDayItem.day.set(day.isoformat()),
+    ]
     actions += [_figure(name).add(amount) for name, amount in sorted(figures.items())]
     transaction.update(item, actions=actions)
 
@@ -102,6 +108,7 @@ def move_state_in(writes: Writes, process: str, before: str | None, after: str |
             continue
         item = StateCounterItem(STATES_PK, f"{process}#{state}")
         actions: list[Any] = [
+            StateCounterItem.kind.set(StateCounterItem),  # an upsert: the discriminator too
             StateCounterItem.process.set(process),
             StateCounterItem.state.set(state),
             StateCounterItem.tally.add(delta),
@@ -135,6 +142,7 @@ def payouts_pending_in(
     shard = zlib.crc32(payout_id.encode()) % PAYOUT_SHARDS
     item = PayoutsPendingItem(PAYOUTS_PK, f"{currency}#{shard:02d}")
     actions: list[Any] = [
+        PayoutsPendingItem.kind.set(PayoutsPendingItem),  # an upsert: the discriminator too
         PayoutsPendingItem.currency.set(currency),
         PayoutsPendingItem.tally.add(count),
         PayoutsPendingItem.amount.add(amount),

@@ -46,7 +46,7 @@ def download(api: JsonClient, export_id: str) -> list[list[str]]:
 def test_a_bookings_export_pages_by_day_and_downloads_as_csv(
     api: JsonClient, lambdas: Any, frozen_clock: Any
 ) -> None:
-    talent, service = talent_with_service(api)
+    _talent, service = talent_with_service(api)
     first = book(api, service["id"], details="=cmd|' /C calc'!A0")
     frozen_clock.advance(2 * 24 * 3600)
     second = book(api, service["id"], start="2026-12-12T18:00:00Z")

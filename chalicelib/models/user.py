@@ -220,13 +220,17 @@ def update_profile(
         for name, value in (notification_prefs or {}).items()
         if name in DEFAULT_NOTIFICATION_PREFS
     )
-    actions.append(UserItem.updated_at.set(clock.now()))
+    now = clock.now()
+    actions.append(UserItem.updated_at.set(now))
     name = changes.get("display_name", user.display_name)
     _update_indexed(item, user, actions, email=user.email, display_name=name)
-    refreshed = get_by_identity(user.issuer, user.subject)
-    if refreshed is None:
-        raise NotFoundError("user not found")
-    return refreshed
+    # What was written, without a second read.
+    prefs = dict(user.notification_prefs)
+    prefs.update(
+        {k: v for k, v in (notification_prefs or {}).items() if k in DEFAULT_NOTIFICATION_PREFS}
+    )
+    fields = {k: v for k, v in changes.items() if k in _PROFILE_FIELDS}
+    return replace(user, **fields, notification_prefs=prefs, updated_at=now)
 
 
 def add_role(user: User, role: str) -> User:

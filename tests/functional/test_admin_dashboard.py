@@ -126,3 +126,16 @@ def test_ranges_are_checked(api: JsonClient, frozen_clock: Any) -> None:
     assert (
         api.get("/v1/admin/dashboard?from=2026-01-01&to=2026-01-02", as_user=CUSTOMER).status == 403
     )
+
+
+def test_a_payment_the_table_lacks_still_moves_the_state_counters(
+    api: JsonClient, lambdas: Any, frozen_clock: Any
+) -> None:
+    _talent, service = talent_with_service(api, deposit_percent=0)
+    booking = book(api, service["id"])
+    assert take(api, "bookings", booking["id"], "accept", TALENT).status == 200
+    system("booking", booking["id"], "payment_succeeded", payment_id="pay-missing")
+    assert count(lambdas, outbox_events("process.transition")) == {"batchItemFailures": []}
+    figures = dashboard(api, "2026-11-22", "2026-11-22").body
+    assert figures["bookings_by_state"] == {"confirmed": 1}
+    assert figures["gmv"] == {}

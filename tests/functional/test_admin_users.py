@@ -136,3 +136,16 @@ def test_roles_are_granted_by_an_admin_and_an_admin_keeps_their_own(api: JsonCli
         ("user.roles", {"roles": ["customer"]}),
         ("user.roles", {"roles": ["customer", "admin"]}),
     ]
+
+
+def test_an_admin_action_honours_idempotency_keys(api: JsonClient) -> None:
+    target = user_id(api, CUSTOMER)
+    headers = {"Idempotency-Key": "suspend-once"}
+    path = f"/v1/admin/users/{target}/suspend"
+    first = api.post(path, as_user=ADMIN, json_body={"reason": "r"}, headers=headers)
+    replay = api.post(path, as_user=ADMIN, json_body={"reason": "r"}, headers=headers)
+    assert first.status == replay.status == 200
+    assert replay.headers.get("Idempotent-Replayed") == "true"
+    assert audit_actions(api, f"user:{target}") == ["user.suspend"]
+    other = api.post(path, as_user=ADMIN, json_body={"reason": "other"}, headers=headers)
+    assert other.status == 422

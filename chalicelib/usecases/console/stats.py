@@ -12,7 +12,7 @@ import logging
 from collections import defaultdict
 from typing import Any
 
-from chalicelib import clock
+from chalicelib import clock, observability
 from chalicelib.domain import ledger as books
 from chalicelib.models import keys, stats
 from chalicelib.models import payments as payment_store
@@ -32,7 +32,11 @@ def _gmv(detail: dict[str, Any]) -> dict[str, int]:
         return {}
     payment = payment_store.get(str(payment_id))
     if payment is None:
-        raise LookupError(f"payment {payment_id} of event {detail['event_id']} not found")
+        # Permanent (payments are recorded before a provider is asked): retrying would only
+        # stop the state counters too. Counted and logged for admins instead.
+        logger.error("stats: payment %s of event %s not found", payment_id, detail["event_id"])
+        observability.count("StatsPaymentMissing")
+        return {}
     return {f"gmv_{payment.currency}": payment.amount}
 
 

@@ -264,3 +264,10 @@ def test_the_log_filters_by_actor_and_target_newest_first(
     rest = api.get(f"/v1/admin/audit?limit=2&cursor={page['next_cursor']}", as_user=ADMIN).body
     assert [e["action"] for e in rest["items"]] == ["user.roles"]
     assert api.get("/v1/admin/audit?target=nocolon", as_user=ADMIN).status == 400
+
+
+def test_forged_cursors_on_admin_lists_are_400(api: JsonClient) -> None:
+    for path in ("/v1/admin/audit", "/v1/admin/reports?state=open", "/v1/admin/users?q=a"):
+        joiner = "&" if "?" in path else "?"
+        reply = api.get(f"{path}{joiner}cursor=eyJQSyI6eyJTIjoiQVVESVQifX0", as_user=ADMIN)
+        assert reply.status == 400 and reply.error_code == "VALIDATION_ERROR", (path, reply.body)

@@ -20,15 +20,15 @@ from chalicelib.schemas.admin import (
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
+    from chalicelib.models import reports
     from chalicelib.models.reports import Report
     from chalicelib.usecases.console import moderation, users
 else:
+    reports = lazy_import("chalicelib.models.reports")
     moderation = lazy_import("chalicelib.usecases.console.moderation")
     users = lazy_import("chalicelib.usecases.console.users")
 
 api = Api(__name__, tag="admin")
-
-APPEAL_REASON = "appeal"
 
 
 def report_json(report: Report) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def report_json(report: Report) -> dict[str, Any]:
         "state": report.state,
         "reporter_id": report.reporter_id,
         "created_at": clock.to_rfc3339(report.created_at),
-        "appeal": report.reason == APPEAL_REASON,
+        "appeal": report.reason == reports.APPEAL_REASON,
         "decision": report.decision,
         "note": report.note,
         "decided_by": report.decided_by,

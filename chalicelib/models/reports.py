@@ -16,6 +16,8 @@ from chalicelib.models.writes import Writes, save
 
 OPEN = "open"
 DECIDED = "decided"
+# The reason of a report that is an author's appeal of their hidden content.
+APPEAL_REASON = "appeal"
 
 
 class ReportItem(Item, discriminator="report"):

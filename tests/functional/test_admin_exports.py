@@ -63,6 +63,11 @@ def test_a_bookings_export_pages_by_day_and_downloads_as_csv(
     rows = download(api, export_id)
     assert rows[0][:3] == ["id", "created_at", "state"]
     assert [row[0] for row in rows[1:]] == [first["id"], second["id"]]
+    header = rows[0]
+    assert rows[1][header.index("created_at")] == "2026-11-22T12:00:00Z"
+    assert rows[1][header.index("price")] == str(first["price"]["amount"])
+    assert rows[1][header.index("currency")] == first["price"]["currency"]
+    assert rows[1][header.index("start")] == first["start"]
     assert late["id"] not in {row[0] for row in rows}
     assert api.get(f"/v1/admin/exports/{export_id}", as_user=ADMIN).body["rows"] == 2
     # A redelivered message leaves a finished export alone.
@@ -125,3 +130,17 @@ def test_bad_ranges_are_400_and_start_nothing(api: JsonClient) -> None:
     assert start(api, "everything").status == 400
     assert count_items("export") == 0
     assert api.get("/v1/admin/exports/01JDNOTHEREXXXXXXXXXXXXXXX", as_user=ADMIN).status == 404
+
+
+def test_a_payouts_export_lists_the_days_payouts(
+    api: JsonClient, lambdas: Any, frozen_clock: Any
+) -> None:
+    from tests.functional.test_admin_audit import manual_payout
+
+    payout_id = manual_payout(api)
+    export_id = start(api, "payouts", "2026-11-22", "2026-11-22").body["id"]
+    assert run_worker(lambdas, export_id) == {"batchItemFailures": []}
+    header, *rows = download(api, export_id)
+    assert [(r[0], r[header.index("amount")], r[header.index("state")]) for r in rows] == [
+        (payout_id, "2500", "manual_pending")
+    ]

@@ -187,14 +187,25 @@ def _deserialized(raw: dict[str, Any]) -> dict[str, Any]:
     return {name: _plain(deserializer.deserialize(value)) for name, value in raw.items()}
 
 
+# How pynamodb stores a UTCDateTimeAttribute.
+_STORED_TIME = "%Y-%m-%dT%H:%M:%S.%f%z"
+
+
 def _field(item: dict[str, Any], path: str) -> Any:
     value: Any = item
     for part in path.split("."):
+        if isinstance(value, str) and value.startswith("{"):
+            value = json.loads(value)  # a JSONAttribute (a subject's `data`) is stored as text
         if not isinstance(value, dict):
             return None
         value = value.get(part)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if isinstance(value, str) and len(value) == 31 and value[10:11] == "T":
+        try:
+            return clock.to_rfc3339(datetime.strptime(value, _STORED_TIME))
+        except ValueError:
+            return value
     return value
 
 

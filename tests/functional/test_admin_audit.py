@@ -271,3 +271,28 @@ def test_forged_cursors_on_admin_lists_are_400(api: JsonClient) -> None:
         joiner = "&" if "?" in path else "?"
         reply = api.get(f"{path}{joiner}cursor=eyJQSyI6eyJTIjoiQVVESVQifX0", as_user=ADMIN)
         assert reply.status == 400 and reply.error_code == "VALIDATION_ERROR", (path, reply.body)
+
+
+def test_an_admins_transition_is_audited_in_its_transaction(
+    api: JsonClient, frozen_clock: Any
+) -> None:
+    from tests.functional.deals import book, system, take, talent_with_service
+
+    _talent, service = talent_with_service(api, deposit_percent=0)
+    booking = book(api, service["id"])
+    assert take(api, "bookings", booking["id"], "accept", TALENT).status == 200
+    system("booking", booking["id"], "payment_succeeded", payment_id="pay-audit")
+    disputed = take(
+        api, "bookings", booking["id"], "dispute", CUSTOMER, reason="no", category="late"
+    )
+    assert disputed.status == 200, disputed.body
+    assert audit_ids(api) == []  # parties' and the system's transitions are not admin actions
+    resolved = take(api, "bookings", booking["id"], "resolve", ADMIN, decision="release", note="ok")
+    assert resolved.status == 200, resolved.body
+    (entry,) = api.get(f"/v1/admin/audit?target=booking:{booking['id']}", as_user=ADMIN).body[
+        "items"
+    ]
+    assert entry["action"] == "booking.resolve" and entry["reason"] == "ok"
+    assert entry["before"]["state"] == "disputed" and entry["after"]["state"] == "completed"
+    again = take(api, "bookings", booking["id"], "resolve", ADMIN, decision="release")
+    assert again.status == 409 and len(audit_ids(api)) == 1

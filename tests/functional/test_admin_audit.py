@@ -296,3 +296,15 @@ def test_an_admins_transition_is_audited_in_its_transaction(
     assert entry["before"]["state"] == "disputed" and entry["after"]["state"] == "completed"
     again = take(api, "bookings", booking["id"], "resolve", ADMIN, decision="release")
     assert again.status == 409 and len(audit_ids(api)) == 1
+
+
+def test_oversized_ids_are_404_not_a_dynamodb_error(api: JsonClient) -> None:
+    long_id = "x" * 3000
+    for method, path, body in (
+        ("POST", f"/v1/admin/users/{long_id}/suspend", {"reason": "r"}),
+        ("POST", f"/v1/admin/users/{long_id}/roles", {"add": ["admin"]}),
+        ("POST", f"/v1/admin/reports/{long_id}/decide", {"action": "dismiss", "note": "n"}),
+        ("GET", f"/v1/admin/exports/{long_id}", None),
+    ):
+        reply = api.request(method, path, json_body=body, as_user=ADMIN)
+        assert reply.status == 404, (path[:40], reply.body)

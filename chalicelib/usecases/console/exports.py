@@ -16,6 +16,7 @@ from typing import IO, Any
 from chalicelib import clients, clock, ids
 from chalicelib.auth.principal import Principal
 from chalicelib.domain import csv_cells
+from chalicelib.errors import NotFoundError
 from chalicelib.models import audit, stats
 from chalicelib.models import exports as store
 from chalicelib.models.writes import Writes
@@ -133,6 +134,8 @@ def start(actor: Principal, kind: str, first: date, last: date) -> store.Export:
 
 
 def require(export_id: str) -> store.Export:
+    if not ids.is_valid_id(export_id):
+        raise NotFoundError("export not found")
     return store.require(export_id)
 
 

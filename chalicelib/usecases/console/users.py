@@ -8,9 +8,9 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib import clock
+from chalicelib import clock, ids
 from chalicelib.auth.principal import Principal, is_configured_admin
-from chalicelib.errors import ConflictError, ForbiddenError, ValidationError
+from chalicelib.errors import ConflictError, ForbiddenError, NotFoundError, ValidationError
 from chalicelib.models import audit, moderated, search_index, subjects, user_search
 from chalicelib.models import user as users
 from chalicelib.models.writes import Writes
@@ -39,6 +39,12 @@ class UserView:
             "talent_id": user.talent_id,
             "created_at": clock.to_rfc3339(user.created_at),
         }
+
+
+def _require(user_id: str) -> users.User:
+    if not ids.is_valid_id(user_id):  # never a key DynamoDB would refuse (a 500)
+        raise NotFoundError("user not found")
+    return users.get_by_id(user_id)
 
 
 def view(user: users.User) -> UserView:
@@ -96,7 +102,7 @@ def after_suspension(user: users.User) -> int:
 
 
 def suspend(actor: Principal, user_id: str, reason: str) -> UserView:
-    user = users.get_by_id(user_id)
+    user = _require(user_id)
     writes = Writes()
     suspend_in(writes, actor, user, reason)
     writes.commit("the user changed meanwhile")
@@ -105,7 +111,7 @@ def suspend(actor: Principal, user_id: str, reason: str) -> UserView:
 
 
 def unsuspend(actor: Principal, user_id: str, reason: str) -> UserView:
-    user = users.get_by_id(user_id)
+    user = _require(user_id)
     if user.status != users.SUSPENDED:
         raise ConflictError("the user is not suspended")
     writes = Writes()
@@ -146,7 +152,7 @@ def change_roles(
         )
     if user_id == actor.user_id and "admin" in remove:
         raise ForbiddenError("an admin cannot remove their own admin role")
-    user = users.get_by_id(user_id)
+    user = _require(user_id)
     stored = [role for role in user.roles if role not in remove]
     stored += [role for role in add if role not in stored]
     if stored == list(user.roles):

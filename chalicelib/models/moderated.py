@@ -4,6 +4,7 @@ the conditional write of its `hidden` mark inside the decision's transaction."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -119,6 +120,48 @@ def set_hidden_in(writes: Writes, target: Target, hidden: bool, at: datetime) ->
     )
     if target.type == "talent":
         mark_stale_in(writes, target.id)
+    if target.type == "message":
+        _mark_last_message_in(writes, target.id, hidden)
+
+
+def _mark_last_message_in(writes: Writes, message_id: str, hidden: bool) -> None:
+    """When the message is its thread's last, the thread's and both inbox entries' copies
+    (what thread lists show) carry the mark too; conditioned on the copy read, so a message
+    sent meanwhile makes the decision a conflict to retry rather than a stale preview."""
+    message = threads.message_by_id(message_id)
+    if message is None:
+        return
+    found = threads.fetch([threads.thread_key(message.thread_id)])
+    thread = found.get(threads.thread_key(message.thread_id))
+    if not isinstance(thread, threads.ThreadItem) or not thread.last_message:
+        return
+    last = json.loads(thread.last_message)
+    if last.get("id") != message_id:
+        return
+    if hidden:
+        last["hidden"] = True
+    else:
+        last.pop("hidden", None)
+    new = json.dumps(last, separators=(",", ":"))
+    old = thread.last_message
+    items: list[Any] = [threads.ThreadItem(thread.pk, thread.sk)]
+    items += [
+        threads.InboxItem(keys.inbox_pk(user), keys.inbox_sk(message.thread_id))
+        for user in message.participants
+    ]
+    for item in items:
+        cls = type(item)
+        writes.add(
+            (item.pk, item.sk),
+            "last_message",
+            _set_last(item, cls, new, old),
+        )
+
+
+def _set_last(item: Any, cls: Any, new: str, old: str) -> Any:
+    return lambda t: t.update(
+        item, actions=[cls.last_message.set(new)], condition=cls.last_message == old
+    )
 
 
 def mark_stale_in(writes: Writes, talent_id: str) -> None:

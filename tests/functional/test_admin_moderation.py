@@ -138,6 +138,16 @@ def test_a_hidden_message_is_gone_for_the_recipient_and_marked_for_its_sender(
     mine = next(m for m in seen_by_sender if m["id"] == rude["id"])
     assert mine["hidden"] is True
     assert [e["after"] for e in audit_of(api, f"message:{rude['id']}")] == [{"hidden": True}]
+    # It was the thread's last message: the previews follow.
+    assert api.get(f"/v1/threads/{thread_id}", as_user=TALENT).body["last_message"] is None
+    (listed,) = api.get("/v1/threads", as_user=TALENT).body["items"]
+    assert listed["last_message"] is None
+    own = api.get(f"/v1/threads/{thread_id}", as_user=CUSTOMER).body["last_message"]
+    assert own["id"] == rude["id"] and own["hidden"] is True
+    # A later message replaces the preview as usual.
+    api.post(f"/v1/threads/{thread_id}/messages", as_user=CUSTOMER, json_body={"body": "sorry"})
+    preview = api.get(f"/v1/threads/{thread_id}", as_user=TALENT).body["last_message"]
+    assert preview["body"] == "sorry"
 
 
 def test_hidden_jobs_and_media_are_gone_for_others(api: JsonClient) -> None:

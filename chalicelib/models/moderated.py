@@ -138,10 +138,7 @@ def _mark_last_message_in(writes: Writes, message_id: str, hidden: bool) -> None
     last = json.loads(thread.last_message)
     if last.get("id") != message_id:
         return
-    if hidden:
-        last["hidden"] = True
-    else:
-        last.pop("hidden", None)
+    last["hidden"] = hidden
     new = json.dumps(last, separators=(",", ":"))
     old = thread.last_message
     items: list[Any] = [threads.ThreadItem(thread.pk, thread.sk)]

@@ -103,7 +103,7 @@ class Message:
             "attachments": list(self.attachments),
             "masked": self.masked,
             "created_at": clock.to_rfc3339(self.created_at),
-            **({"hidden": True} if self.hidden else {}),
+            "hidden": self.hidden,
         }
 
 

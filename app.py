@@ -7,6 +7,8 @@ from typing import Any
 from chalice import Rate
 
 from chalicelib.handlers import (
+    admin_console,
+    admin_moderation,
     admin_timers,
     blocks,
     bookings,
@@ -61,6 +63,8 @@ for blueprint_module in (
     threads,
     blocks,
     admin_timers,
+    admin_moderation,
+    admin_console,
     notifications,
     reviews,
     disputes,
@@ -153,3 +157,17 @@ def timers_sweep(event: Any) -> dict[str, int]:
 
     timer_kinds.load()
     return timer_sweep.sweep().as_dict()
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["stats"], batch_size=10, name="stats_worker")
+def stats_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import stats as _stats
+
+    return sqs.process_batch(_event_dict(event), event.context, _stats.handle_record)
+
+
+@app.on_sqs_message(queue=QUEUE_NAMES["exports"], batch_size=1, name="exports_worker")
+def exports_worker(event: Any) -> dict[str, Any]:
+    from chalicelib.workers import exports as _exports
+
+    return sqs.process_batch(_event_dict(event), event.context, _exports.handle_record)

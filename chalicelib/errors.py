@@ -31,6 +31,12 @@ class ForbiddenError(DomainError):
     status = 403
 
 
+class AccountSuspendedError(ForbiddenError):
+    """A suspended user may read, but nothing they send changes anything."""
+
+    code = "ACCOUNT_SUSPENDED"
+
+
 class NotFoundError(DomainError):
     code = "NOT_FOUND"
     status = 404

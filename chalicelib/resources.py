@@ -11,6 +11,8 @@ QUEUE_NAMES: dict[str, str] = {
     "conversations": "marketplace-conversations",
     "email_feedback": "marketplace-email-feedback",
     "qc": "marketplace-qc",
+    "stats": "marketplace-stats",
+    "exports": "marketplace-exports",
 }
 DLQ_SUFFIX = "-dlq"
 TIMERS_SWEEP_RATE_MINUTES = 1

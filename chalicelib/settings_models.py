@@ -96,6 +96,8 @@ class AwsResources(Platform):
     conversations_queue_url: str | None = None
     email_feedback_queue_url: str | None = None
     qc_queue_url: str | None = None
+    stats_queue_url: str | None = None
+    exports_queue_url: str | None = None
     # The WebSocket API's @connections endpoint (https://<api-id>.execute-api.<region>.
     # amazonaws.com/<stage>); empty means real-time pushes are not configured.
     websocket_api_url: str = ""

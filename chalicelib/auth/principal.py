@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chalicelib.auth.tokens import Claims, verifier
-from chalicelib.errors import ForbiddenError, UnauthenticatedError
+from chalicelib.errors import AccountSuspendedError, ForbiddenError, UnauthenticatedError
 from chalicelib.lazy import lazy_import
 from chalicelib.settings import get_settings
 
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from chalicelib.models import user as users
 else:
     users = lazy_import("chalicelib.models.user")
+
+
+SUSPENDED = "suspended"
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,15 @@ class Principal:
     @property
     def is_admin(self) -> bool:
         return "admin" in self.roles
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.user.status == SUSPENDED
+
+    def require_active(self) -> None:
+        """Suspended accounts read but change nothing (403 ACCOUNT_SUSPENDED)."""
+        if self.is_suspended:
+            raise AccountSuspendedError("this account is suspended")
 
     def require_admin(self) -> None:
         if not self.is_admin:
@@ -84,6 +96,4 @@ def authenticate(authorization: str | None) -> Principal:
     else:
         email, verified = _email_as_told(claims, user)
         user = users.sync_email(user, email, verified)
-    if user.status == "suspended":
-        raise ForbiddenError("account suspended")
     return Principal(user=user, roles=roles_for(user, claims.groups))

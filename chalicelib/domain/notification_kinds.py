@@ -100,6 +100,9 @@ TABLE: dict[Trigger, tuple[Rule, ...]] = {
     _t("booking", "decline"): (
         Rule("booking.declined", "booking.declined", ("customer",), "booking"),
     ),
+    _t("booking", "decline_suspended"): (
+        Rule("booking.declined", "booking.declined", ("customer",), "booking"),
+    ),
     _t("booking", "decline_quote"): (
         Rule("booking.declined", "booking.quote_declined", ("talent",), "booking"),
     ),

@@ -83,6 +83,8 @@ BOOKING_V1 = Process(
             effects=("count_answered",),
         ),
         _t("expire", {"requested", "quoted", "accepted"}, "expired", {"system"}),
+        # The talent's account was suspended by an admin: open requests are declined.
+        _t("decline_suspended", {"requested", "quoted"}, "declined", {"system"}, params=(_REASON,)),
         _t("accept_quote", {"quoted"}, "accepted", {"customer"}),
         _t("decline_quote", {"quoted"}, "declined", {"customer"}, params=(_REASON,)),
         _t(

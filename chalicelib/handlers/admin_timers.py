@@ -37,4 +37,4 @@ def list_timers(ctx: RequestContext) -> dict[str, Any]:
     errors=(404, 409),
 )
 def retry_timer(ctx: RequestContext, timer_id: str) -> dict[str, Any]:
-    return dead_timers.retry(timer_id)
+    return dead_timers.retry(timer_id, ctx.principal.user_id)

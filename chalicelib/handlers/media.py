@@ -32,6 +32,7 @@ def serialize(media: media_store.Media) -> MediaOut:
         download_url=download[0] if download else None,
         download_expires_at=clock.to_rfc3339(download[1]) if download else None,
         created_at=clock.to_rfc3339(media.created_at),
+        hidden=media.hidden,
     )
 
 

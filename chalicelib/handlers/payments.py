@@ -148,7 +148,7 @@ def manual_refunds(ctx: RequestContext) -> dict[str, Any]:
     errors=(404, 409),
 )
 def settle_refund(ctx: RequestContext, refund_id: str) -> dict[str, Any]:
-    return payment_admin.refund_json(refunds.settle_manually(refund_id))
+    return payment_admin.refund_json(refunds.settle_manually(refund_id, ctx.principal.user_id))
 
 
 class WebhookQuery(PageQuery):

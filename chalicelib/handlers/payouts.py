@@ -106,7 +106,7 @@ def waiting_payouts(ctx: RequestContext) -> dict[str, Any]:
 )
 def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkPaidIn = ctx.body
-    return views.to_json(admin.mark_paid(payout_id, body.reference))
+    return views.to_json(admin.mark_paid(payout_id, ctx.principal.user_id, body.reference))
 
 
 @api.post(
@@ -121,4 +121,4 @@ def mark_paid(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
 )
 def mark_failed(ctx: RequestContext, payout_id: str) -> dict[str, Any]:
     body: MarkFailedIn = ctx.body
-    return views.to_json(admin.mark_failed(payout_id, body.reason))
+    return views.to_json(admin.mark_failed(payout_id, ctx.principal.user_id, body.reason))

@@ -70,4 +70,5 @@ def job_json(job: Job) -> dict[str, Any]:
         "contract_id": job.contract_id,
         "created_at": clock.to_rfc3339(job.created_at),
         "updated_at": clock.to_rfc3339(job.updated_at),
+        "hidden": job.hidden,
     }

@@ -66,6 +66,7 @@ def serialize(talent: talent_store.Talent) -> TalentOut:
         response_rate=talent.response_rate,
         is_active=talent.is_active,
         is_suspended=talent.is_suspended,
+        hidden=talent.hidden,
         portfolio=[serialize_entry(entry) for entry in talent.portfolio],
         created_at=clock.to_rfc3339(talent.created_at),
         updated_at=clock.to_rfc3339(talent.updated_at),

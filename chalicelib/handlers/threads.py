@@ -36,6 +36,8 @@ api = Api(__name__, tag="conversations")
 
 def serialize_thread(thread: Thread, viewer_id: str) -> ThreadOut:
     last = thread.last_message
+    if last and last.get("hidden") and last.get("sender_id") != viewer_id:
+        last = None  # hidden by moderation: only its sender still sees it
     return ThreadOut(
         id=thread.id,
         about=AboutOut(type=thread.about_type, id=thread.about_id),

@@ -48,6 +48,8 @@ class JobItem(Item, discriminator="job"):
     hired_proposal_id = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # Hidden by moderation: only its owner (marked) and admins still see it.
+    hidden = BooleanAttribute(null=True)
 
 
 class InviteItem(Item, discriminator="job_invite"):
@@ -83,10 +85,11 @@ class Job:
     hired_proposal_id: str | None
     created_at: datetime
     updated_at: datetime
+    hidden: bool = False
 
     @property
     def is_listed(self) -> bool:
-        return self.state == "open" and self.visibility == "public"
+        return self.state == "open" and self.visibility == "public" and not self.hidden
 
 
 def _to_job(item: JobItem) -> Job:
@@ -108,6 +111,7 @@ def _to_job(item: JobItem) -> Job:
         hired_proposal_id=item.hired_proposal_id,
         created_at=item.created_at,
         updated_at=item.updated_at,
+        hidden=bool(item.hidden),
     )
 
 

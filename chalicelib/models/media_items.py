@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -38,6 +39,8 @@ class MediaItem(Item, discriminator="media"):
     created_at = UTCDateTimeAttribute()
     checked_at = UTCDateTimeAttribute(null=True)
     expires_at = TTLAttribute(null=True)
+    # Hidden by moderation: only its owner (marked) and admins still see it.
+    hidden = BooleanAttribute(null=True)
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,7 @@ class Media:
     object_key: str
     created_at: datetime
     checked_at: datetime | None
+    hidden: bool = False
 
 
 def _to_media(item: MediaItem) -> Media:
@@ -68,6 +72,7 @@ def _to_media(item: MediaItem) -> Media:
         object_key=item.object_key,
         created_at=item.created_at,
         checked_at=item.checked_at,
+        hidden=bool(item.hidden),
     )
 
 

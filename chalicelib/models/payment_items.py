@@ -19,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import NotFoundError
-from chalicelib.models import keys, timer_items
+from chalicelib.models import exports, keys, timer_items
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -130,6 +130,9 @@ def start(payment: Payment) -> None:
         updated_at=payment.updated_at,
         gsi1pk=keys.payments_of_subject_gsi1pk(payment.subject_type, payment.subject_id),
         gsi1sk=f"{clock.to_rfc3339(payment.created_at)}#{payment.id}",
+        # Admin exports page through payments by creation day (models/exports.py).
+        gsi3pk=exports.index_gsi3pk("payment", payment.created_at.date()),
+        gsi3sk=exports.index_gsi3sk(payment.created_at, payment.id),
     )
     with conflict_on_condition_failure("payment already exists"):
         item.save(condition=PaymentItem.pk.does_not_exist())

@@ -27,7 +27,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import clock
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, pagination
+from chalicelib.models import exports, keys, pagination, stats
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
 from chalicelib.models.writes import Writes, save
@@ -240,10 +240,15 @@ def create_in(writes: Writes, payout: Payout) -> None:
         paid_at=payout.paid_at,
         gsi1pk=keys.payouts_of_talent_gsi1pk(payout.talent_id),
         gsi1sk=keys.payout_by_time_sk(clock.to_rfc3339(payout.created_at), payout.id),
+        # Admin exports page through payouts by creation day (models/exports.py).
+        gsi3pk=exports.index_gsi3pk("payout", payout.created_at.date()),
+        gsi3sk=exports.index_gsi3sk(payout.created_at, payout.id),
     )
     if payout.state in ADMIN_STATES:
         item.gsi2pk, item.gsi2sk = _admin_keys(payout.state, payout.created_at, payout.id)
     writes.add((item.pk, item.sk), LABEL, save(item, PayoutItem.pk.does_not_exist()))
+    if payout.state not in FINAL_STATES:  # the dashboard's pending payouts, in this transaction
+        stats.payouts_pending_in(writes, payout.id, payout.currency, 1, payout.amount)
 
 
 def move_in(
@@ -267,6 +272,8 @@ def move_in(
         actions.append(PayoutItem.failure.set(failure[:500]))
     if note:
         actions.append(PayoutItem.note.set(note[:500]))
+    if state in FINAL_STATES and payout.state not in FINAL_STATES:
+        stats.payouts_pending_in(writes, payout.id, payout.currency, -1, -payout.amount)
     if state == PAID:
         actions.append(PayoutItem.paid_at.set(now))
         _announce_paid_in(writes, payout, now)

@@ -176,7 +176,7 @@ def new(
     )
 
 
-_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk")
+_INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
 
 
 def _to_subject(item: SubjectItem) -> Subject:
@@ -372,6 +372,19 @@ def events(
     )
     found = [_to_event(item) for item in results if isinstance(item, EventItem)]
     return found, pagination.encode(results.last_evaluated_key)
+
+
+def open_of_talent(talent_id: str, subject_type: str, states: frozenset[str]) -> Any:
+    """A talent's subjects in one of `states`, lazily paged: one Query on GSI2 (the
+    talent's subjects) filtered by state; a suspension declines what this yields."""
+    results = SubjectItem.gsi2.query(
+        keys.subjects_of_talent_gsi2pk(talent_id, subject_type),
+        filter_condition=SubjectItem.state.is_in(*sorted(states)),
+        page_size=100,
+    )
+    for item in results:
+        if isinstance(item, SubjectItem):
+            yield _to_subject(item)
 
 
 def list_by_index(

@@ -56,6 +56,8 @@ class TalentItem(Item, discriminator="talent"):
     avatar_media_id = UnicodeAttribute(null=True)
     is_active = BooleanAttribute(default=True)
     is_suspended = BooleanAttribute(default=False)
+    # Hidden by moderation (a report decided `hide`): gone for everyone but owner and admins.
+    hidden = BooleanAttribute(null=True)
     rating_sum = NumberAttribute(default=0)
     rating_count = NumberAttribute(default=0)
     completed_count = NumberAttribute(default=0)
@@ -136,10 +138,11 @@ class Talent:
     updated_at: datetime
     revision: int
     portfolio: tuple[PortfolioEntry, ...] = field(default_factory=tuple)
+    hidden: bool = False
 
     @property
     def is_public(self) -> bool:
-        return self.is_active and not self.is_suspended
+        return self.is_active and not self.is_suspended and not self.hidden
 
     @property
     def rating_avg(self) -> float | None:
@@ -195,6 +198,7 @@ def _to_talent(item: TalentItem, portfolio: tuple[PortfolioEntry, ...] = ()) -> 
         updated_at=item.updated_at,
         revision=int(item.revision or 1),
         portfolio=portfolio,
+        hidden=bool(item.hidden),
     )
 
 

@@ -54,6 +54,8 @@ class MessageItem(Item, discriminator="message"):
     attachments = ListAttribute[str](default=list)
     masked = BooleanAttribute(default=False)
     created_at = UTCDateTimeAttribute()
+    # Hidden by moderation: only its sender (marked) and admins still see it.
+    hidden = BooleanAttribute(null=True)
 
 
 class AttachmentGrantItem(Item, discriminator="thread_attachment"):
@@ -85,6 +87,7 @@ class Message:
     attachments: tuple[str, ...]
     masked: bool
     created_at: datetime
+    hidden: bool = False
 
     @property
     def recipient_id(self) -> str:
@@ -100,6 +103,7 @@ class Message:
             "attachments": list(self.attachments),
             "masked": self.masked,
             "created_at": clock.to_rfc3339(self.created_at),
+            "hidden": self.hidden,
         }
 
 
@@ -174,6 +178,7 @@ def to_message(item: MessageItem) -> Message:
         attachments=tuple(item.attachments or ()),
         masked=bool(item.masked),
         created_at=item.created_at,
+        hidden=bool(item.hidden),
     )
 
 

@@ -26,6 +26,7 @@ from chalicelib.errors import ConflictError, NotFoundError
 from chalicelib.models import keys
 from chalicelib.models.base import Item
 from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.writes import Writes
 
 
 class TimerItem(Item, discriminator="timer"):
@@ -185,28 +186,40 @@ def list_dead(*, limit: int, cursor: str | None) -> tuple[list[TimerItem], str |
     return found, pagination.encode(results.last_evaluated_key)
 
 
-def retry_dead(timer_id: str, now: datetime) -> TimerItem:
-    """Put a parked timer back in the sweep, due now, with its attempts reset."""
-    item = _item(timer_id)
+def get(timer_id: str) -> TimerItem | None:
     try:
-        with conflict_on_condition_failure("the timer is not dead"):
-            item.update(
-                actions=[
-                    TimerItem.state.remove(),
-                    TimerItem.dead_at.remove(),
-                    TimerItem.attempts.set(0),
-                    TimerItem.due_at.set(now),
-                    TimerItem.gsi1pk.remove(),
-                    TimerItem.gsi1sk.remove(),
-                    TimerItem.gsi3pk.set(keys.timer_gsi3pk(_shard(timer_id))),
-                    TimerItem.gsi3sk.set(keys.timer_gsi3sk(clock.to_rfc3339(now), timer_id)),
-                ],
-                condition=TimerItem.state == DEAD,
-            )
-    except ConflictError:
-        try:
-            TimerItem.get(keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True)
-        except TimerItem.DoesNotExist:
-            raise NotFoundError("timer not found") from None
-        raise
-    return item
+        found: TimerItem = TimerItem.get(
+            keys.timer_pk(timer_id), keys.TIMER_SK, consistent_read=True
+        )
+    except TimerItem.DoesNotExist:
+        return None
+    return found
+
+
+def retry_dead_in(writes: Writes, timer_id: str, now: datetime) -> TimerItem:
+    """Put a parked timer back in the sweep, due now, with its attempts reset (in the
+    transaction that audits it). Returns the parked timer as read; 404 / 409 up front."""
+    found = get(timer_id)
+    if found is None:
+        raise NotFoundError("timer not found")
+    if found.state != DEAD:
+        raise ConflictError("the timer is not dead")
+    item = _item(timer_id)
+    actions: list[Action] = [
+        TimerItem.state.remove(),
+        TimerItem.dead_at.remove(),
+        TimerItem.attempts.set(0),
+        TimerItem.due_at.set(now),
+        TimerItem.gsi1pk.remove(),
+        TimerItem.gsi1sk.remove(),
+        TimerItem.gsi3pk.set(keys.timer_gsi3pk(_shard(timer_id))),
+        TimerItem.gsi3sk.set(keys.timer_gsi3sk(clock.to_rfc3339(now), timer_id)),
+    ]
+    writes.add(
+        (item.pk, item.sk),
+        "timer",
+        lambda transaction: transaction.update(
+            item, actions=actions, condition=TimerItem.state == DEAD
+        ),
+    )
+    return found

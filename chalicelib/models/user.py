@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -14,12 +14,14 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
+from pynamodb.transactions import TransactWrite
 
 from chalicelib import clock, ids
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys
-from chalicelib.models.base import Item
+from chalicelib.models import keys, stats, user_search
+from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
+from chalicelib.models.writes import Writes
 
 
 class UserItem(Item, discriminator="user"):
@@ -128,8 +130,16 @@ def provision(
         gsi1sk=keys.USER_SK,
     )
     try:
-        with conflict_on_condition_failure("user already provisioned"):
-            item.save(condition=UserItem.pk.does_not_exist())
+        with (
+            conflict_on_condition_failure("user already provisioned"),
+            TransactWrite(connection=connection()) as transaction,
+        ):
+            transaction.save(item, condition=UserItem.pk.does_not_exist())
+            user_search.write_in(
+                transaction, user_id, item.pk, (None, None), (item.email, display_name)
+            )
+            # The dashboard's new users of the day, counted by the provisioning itself.
+            stats.add_to_day(transaction, now.date(), {"new_users": 1})
     except ConflictError:
         existing = get_by_identity(issuer, subject)
         if existing is None:  # pragma: no cover - the winner's write is visible to a strong read
@@ -144,16 +154,44 @@ def sync_email(user: User, email: str | None, verified: bool) -> User:
     if (user.email, user.email_verified) == (email, verified):
         return user
     item = UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
-    with conflict_on_condition_failure("user no longer exists"):
-        item.update(
-            actions=[
-                UserItem.email.set(email) if email else UserItem.email.remove(),
-                UserItem.email_verified.set(verified),
-                UserItem.updated_at.set(clock.now()),
-            ],
-            condition=UserItem.pk.exists(),
+    actions = [
+        UserItem.email.set(email) if email else UserItem.email.remove(),
+        UserItem.email_verified.set(verified),
+        UserItem.updated_at.set(clock.now()),
+    ]
+    _update_indexed(item, user, actions, email=email, display_name=user.display_name)
+    return replace(user, email=email, email_verified=verified)
+
+
+def _update_indexed(
+    item: UserItem,
+    user: User,
+    actions: list[Any],
+    *,
+    email: str | None,
+    display_name: str | None,
+) -> None:
+    """The user's field SETs, with the admin directory's terms moved in the same
+    transaction when the email or the name changed (the email/name as read must still
+    hold, so two racing renames cannot leave a stale term behind)."""
+    if (email, display_name) == (user.email, user.display_name):
+        with conflict_on_condition_failure("user no longer exists"):
+            item.update(actions=actions, condition=UserItem.pk.exists())
+        return
+    same = UserItem.pk.exists()
+    same &= (UserItem.email == user.email) if user.email else UserItem.email.does_not_exist()
+    if user.display_name:
+        same &= UserItem.display_name == user.display_name
+    else:
+        same &= UserItem.display_name.does_not_exist()
+    with (
+        conflict_on_condition_failure("the user changed meanwhile; retry"),
+        TransactWrite(connection=connection()) as transaction,
+    ):
+        transaction.update(item, actions=actions, condition=same)
+        user_search.write_in(
+            transaction, user.id, item.pk, (user.email, user.display_name), (email, display_name)
         )
-    return _to_user(item)
 
 
 _PROFILE_FIELDS = ("display_name", "phone", "timezone", "locale")
@@ -182,13 +220,17 @@ def update_profile(
         for name, value in (notification_prefs or {}).items()
         if name in DEFAULT_NOTIFICATION_PREFS
     )
-    actions.append(UserItem.updated_at.set(clock.now()))
-    with conflict_on_condition_failure("user no longer exists"):
-        item.update(
-            actions=actions,
-            condition=UserItem.pk.exists(),
-        )
-    return _to_user(item)
+    now = clock.now()
+    actions.append(UserItem.updated_at.set(now))
+    name = changes.get("display_name", user.display_name)
+    _update_indexed(item, user, actions, email=user.email, display_name=name)
+    # What was written, without a second read.
+    prefs = dict(user.notification_prefs)
+    prefs.update(
+        {k: v for k, v in (notification_prefs or {}).items() if k in DEFAULT_NOTIFICATION_PREFS}
+    )
+    fields = {k: v for k, v in changes.items() if k in _PROFILE_FIELDS}
+    return replace(user, **fields, notification_prefs=prefs, updated_at=now)
 
 
 def add_role(user: User, role: str) -> User:
@@ -227,3 +269,54 @@ def attach_talent_in(transaction: Any, user: User, talent_id: str) -> None:
         ],
         condition=UserItem.pk.exists() & UserItem.talent_id.does_not_exist(),
     )
+
+
+ACTIVE = "active"
+SUSPENDED = "suspended"
+
+
+def _identity_item(user: User) -> UserItem:
+    return UserItem(keys.identity_pk(user.issuer, user.subject), keys.USER_SK)
+
+
+def set_status_in(writes: Writes, user: User, status: str, at: datetime) -> None:
+    """Suspend or reinstate, in the transaction that audits it; only from the other state
+    (a second suspension is a conflict, not a silent no-op)."""
+    item = _identity_item(user)
+    other = ACTIVE if status == SUSPENDED else SUSPENDED
+    was = (UserItem.status == other) | UserItem.status.does_not_exist()
+    condition = was if other == ACTIVE else UserItem.status == other
+    writes.add(
+        (item.pk, item.sk),
+        "user",
+        lambda t: t.update(
+            item,
+            actions=[UserItem.status.set(status), UserItem.updated_at.set(at)],
+            condition=UserItem.pk.exists() & condition,
+        ),
+    )
+
+
+def set_roles_in(writes: Writes, user: User, roles: list[str], at: datetime) -> None:
+    """Replace the stored roles, only if they are still what was read (no lost grant)."""
+    item = _identity_item(user)
+    as_read = UserItem.roles == list(user.roles) if user.roles else UserItem.roles.does_not_exist()
+    writes.add(
+        (item.pk, item.sk),
+        "user",
+        lambda t: t.update(
+            item,
+            actions=[UserItem.roles.set(roles), UserItem.updated_at.set(at)],
+            condition=UserItem.pk.exists() & as_read,
+        ),
+    )
+
+
+def get_many(identity_pks: list[str]) -> list[User]:
+    """Users by their identity keys, in that order: one BatchGetItem."""
+    unique = list(dict.fromkeys(identity_pks))
+    found = {
+        item.pk: _to_user(item)
+        for item in UserItem.batch_get([(pk, keys.USER_SK) for pk in unique])
+    }
+    return [found[pk] for pk in unique if pk in found]

@@ -39,3 +39,4 @@ class MediaOut(ApiModel):
     download_url: str | None = None
     download_expires_at: str | None = None
     created_at: str
+    hidden: bool = Field(default=False, description="hidden by moderation (owner and admins)")

@@ -121,6 +121,9 @@ class TalentOut(ApiModel):
     response_rate: float | None
     is_active: bool
     is_suspended: bool
+    hidden: bool = Field(
+        default=False, description="hidden by moderation (owner and admins see it)"
+    )
     portfolio: list[PortfolioEntryOut]
     created_at: str
     updated_at: str

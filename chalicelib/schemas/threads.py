@@ -47,6 +47,7 @@ class MessageOut(ApiModel):
     attachments: list[str]
     masked: bool
     created_at: str
+    hidden: bool = Field(default=False, description="hidden by moderation (sender and admins)")
 
 
 class ThreadOut(ApiModel):

@@ -206,6 +206,7 @@ class JobOut(ApiModel):
     title: str
     state: str
     visibility: str
+    hidden: bool = Field(default=False, description="hidden by moderation (owner and admins)")
 
 
 class JobList(ApiModel):

@@ -12,7 +12,7 @@ from chalicelib.auth.principal import Principal
 from chalicelib.domain import availability, pricing
 from chalicelib.domain.reviews import REVIEWEE_USER
 from chalicelib.errors import ConflictError, NotFoundError, ValidationError
-from chalicelib.models import blocks, calendar, keys, search_outbox, subjects, talent
+from chalicelib.models import blocks, calendar, exports, keys, search_outbox, subjects, talent
 from chalicelib.models import review_items as customer_reviews
 from chalicelib.models import service as service_store
 from chalicelib.models.subjects import Subject
@@ -125,6 +125,8 @@ def request(principal: Principal, body: BookingCreate) -> Subject:
             "gsi1sk": keys.subject_by_time_sk(created, booking_id),
             "gsi2pk": keys.subjects_of_talent_gsi2pk(talent_item.id, "booking"),
             "gsi2sk": keys.subject_by_time_sk(created, booking_id),
+            # Admin exports page through bookings by creation day (models/exports.py).
+            **exports.export_index("booking", now, booking_id),
         },
     )
     writes = Writes()

@@ -48,7 +48,11 @@ def _talent_id_of(principal: Principal | None) -> str | None:
 def visible_job(job_id: str, viewer: Viewer) -> jobs.Job:
     """Public jobs for anyone; an invite-only job for its owner, admins and invited talent."""
     job = jobs.require(job_id)
-    if job.visibility == "public" or viewer.may_manage(job.owner_user_id):
+    if viewer.may_manage(job.owner_user_id):
+        return job
+    if job.hidden:
+        raise NotFoundError("job not found")
+    if job.visibility == "public":
         return job
     talent_id = _talent_id_of(viewer.principal)
     if talent_id and jobs.is_invited(job.id, talent_id):
@@ -61,6 +65,8 @@ def _matches(query: JobSearchQuery) -> Any:
     wanted_skills = {s.strip().lower() for s in (query.skills or "").split(",") if s.strip()}
 
     def accept(job: jobs.Job) -> bool:
+        if job.hidden:  # hidden by moderation
+            return False
         if query.category and not (
             job.category == query.category or job.category.startswith(query.category + ".")
         ):

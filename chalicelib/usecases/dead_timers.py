@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib import clock
-from chalicelib.models import timer_items
+from chalicelib.models import audit, timer_items
+from chalicelib.models.writes import Writes
 
 
 def _json(item: timer_items.TimerItem) -> dict[str, Any]:
@@ -27,5 +28,20 @@ def list_dead(*, limit: int, cursor: str | None) -> dict[str, Any]:
     return {"items": [_json(item) for item in found], "next_cursor": next_cursor}
 
 
-def retry(timer_id: str) -> dict[str, Any]:
-    return _json(timer_items.retry_dead(timer_id, clock.now()))
+def retry(timer_id: str, actor_id: str) -> dict[str, Any]:
+    """Back in the sweep, due now; the audit entry is in the same transaction."""
+    writes = Writes()
+    parked = timer_items.retry_dead_in(writes, timer_id, clock.now())
+    audit.record(
+        writes,
+        actor_id=actor_id,
+        action="timer.retry",
+        target_type="timer",
+        target_id=timer_id,
+        before={"state": timer_items.DEAD, "attempts": int(parked.attempts or 0)},
+        after={"state": "scheduled", "attempts": 0},
+    )
+    writes.commit("the timer is not dead")
+    retried = timer_items.get(timer_id)
+    assert retried is not None
+    return _json(retried)

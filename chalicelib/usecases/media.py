@@ -69,6 +69,7 @@ def get(media_id: str, viewer: Viewer) -> media_store.Media:
     if media is None:
         raise NotFoundError("media not found")
     public = media.status == media_store.VERIFIED and media.purpose in media_rules.PUBLIC_PURPOSES
+    public = public and not media.hidden
     viewer.require_visible(public, media.owner_user_id, "media")
     return media
 

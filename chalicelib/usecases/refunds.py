@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalicelib import clock
 from chalicelib.domain import ledger as books
 from chalicelib.errors import ConflictError, NotFoundError
-from chalicelib.models import keys, outbox, refund_items, timer_items
+from chalicelib.models import audit, keys, outbox, refund_items, timer_items
 from chalicelib.models import ledger as ledger_store
 from chalicelib.models import payment_items as payment_store
 from chalicelib.models.writes import Writes, delete, save
@@ -172,8 +172,9 @@ def _announce_in(
     writes.add((entry.pk, entry.sk), "outbox", save(entry))
 
 
-def settle_manually(refund_id: str) -> refund_items.Refund:
-    """An admin paid it back outside the provider: the ledger records it, once."""
+def settle_manually(refund_id: str, actor_id: str) -> refund_items.Refund:
+    """An admin paid it back outside the provider: the ledger records it, once, and the
+    audit log says who, in the same transaction."""
     refund = refund_items.get(refund_id)
     if refund is None:
         raise NotFoundError("refund not found")
@@ -181,6 +182,15 @@ def settle_manually(refund_id: str) -> refund_items.Refund:
         raise ConflictError(f"a refund that is {refund.state} is not waiting for an admin")
     writes = Writes()
     refund_items.move_in(writes, refund.id, from_state="manual_pending", to_state="settled")
+    audit.record(
+        writes,
+        actor_id=actor_id,
+        action="refund.settle",
+        target_type="refund",
+        target_id=refund.id,
+        before={"state": refund.state},
+        after={"state": "settled", "amount": refund.amount, "currency": refund.currency},
+    )
     payment = payment_store.get(refund.payment_id) if refund.payment_id else None
     _post_sent(writes, refund, payment)
     if payment is not None and payment.state == "refund_pending":  # never a failed one

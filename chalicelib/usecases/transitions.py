@@ -185,9 +185,39 @@ def prepare(
         after, name, actor=actor, caller=caller, params=decision.params, source=before.state
     )
     record(after, event, change.writes)
+    if actor == "admin":
+        _audit_admin(
+            change.writes, caller, before=before, after=after, name=name, params=decision.params
+        )
     if extra is not None:
         extra(change.writes)  # e.g. the payment that caused it leaves `pending`, once
     return change, after, event
+
+
+def _audit_admin(
+    writes: Writes,
+    caller: Caller,
+    *,
+    before: Subject,
+    after: Subject,
+    name: str,
+    params: Mapping[str, Any],
+) -> None:
+    """An admin's transition (a `resolve`) is an admin action: audited in its transaction."""
+    from chalicelib.models import audit
+
+    assert caller.user_id is not None
+    reason = params.get("reason") or params.get("note") or params.get("decision")
+    audit.record(
+        writes,
+        actor_id=caller.user_id,
+        action=f"{before.type}.{name}",
+        target_type=before.type,
+        target_id=before.id,
+        before={"state": before.state, "version": before.version},
+        after={"state": after.state, "version": after.version, "params": dict(params)},
+        reason=str(reason) if reason is not None else None,
+    )
 
 
 def apply(

@@ -118,7 +118,10 @@ class RequestContext:
     @property
     def principal(self) -> Principal:
         if self._principal is None:
-            self._principal = authenticate(self.header("authorization"))
+            principal = authenticate(self.header("authorization"))
+            if self._spec.method in MUTATING:
+                principal.require_active()  # before any write, even the rate limiter's
+            self._principal = principal
         return self._principal
 
     @property

@@ -432,3 +432,84 @@ def test_qc_endpoints(api: JsonClient, frozen_clock: Any, row: Row) -> None:
             assert reply.error_code, (row.method, path, role, reply.body)
             assert _qc_observe(api, booking) == before, (row.method, path, role)
     assert refusals == sum(status >= 400 for status in row.expected.values())
+
+
+# --- The admin console: admins only. The "owner" is the party an action is about (the
+# reported talent's owner, the user suspended); nobody but an admin learns anything.
+
+
+@dataclass
+class AdminWorld:
+    talent: str
+    owner_id: str
+    report: str
+    export: str
+
+
+def _admin_world(api: JsonClient) -> AdminWorld:
+    talent = create_talent(api, OWNER)
+    report = api.post(
+        "/v1/reports",
+        as_user=OTHER,
+        json_body={"target": {"type": "talent", "id": talent["id"]}, "reason": "spam"},
+    ).body
+    export = api.post(
+        "/v1/admin/exports",
+        as_user=ADMIN_EMAIL,
+        json_body={"kind": "audit", "from": "2026-11-01", "to": "2026-11-02"},
+    ).body
+    return AdminWorld(talent["id"], talent["user_id"], report["id"], export["id"])
+
+
+def _admin_only(status: int) -> dict[str, int]:
+    return {"anonymous": 401, "other": 403, "owner": 403, "admin": status}
+
+
+ADMIN_ROWS = [
+    Row("GET", "/v1/admin/reports?state=open", _admin_only(200)),
+    Row(
+        "POST",
+        "/v1/admin/reports/{report}/decide",
+        _admin_only(200),
+        {"action": "dismiss", "note": "fine"},
+    ),
+    Row("GET", "/v1/admin/users?q=owner", _admin_only(200)),
+    Row("POST", "/v1/admin/users/{owner_id}/suspend", _admin_only(200), {"reason": "abuse"}),
+    # Not suspended: the admin's 409 changes nothing either.
+    Row("POST", "/v1/admin/users/{owner_id}/unsuspend", _admin_only(409), {"reason": "ok"}),
+    Row("POST", "/v1/admin/users/{owner_id}/roles", _admin_only(200), {"add": ["admin"]}),
+    Row("GET", "/v1/admin/audit", _admin_only(200)),
+    Row("GET", "/v1/admin/dashboard?from=2026-11-01&to=2026-11-30", _admin_only(200)),
+    Row(
+        "POST",
+        "/v1/admin/exports",
+        _admin_only(202),
+        {"kind": "payments", "from": "2026-11-01", "to": "2026-11-30"},
+    ),
+    Row("GET", "/v1/admin/exports/{export}", _admin_only(200)),
+]
+ADMIN_ORDER = ("anonymous", "other", "owner", "admin")
+
+
+def _admin_observe(api: JsonClient, world: AdminWorld) -> Any:
+    reads = (
+        "/v1/admin/audit?limit=100",
+        "/v1/admin/reports?state=open",
+        f"/v1/admin/exports/{world.export}",
+        f"/v1/talent/{world.talent}",
+        "/v1/admin/users?q=owner",
+    )
+    return [_stable(api.get(path, as_user=ADMIN_EMAIL).body) for path in reads]
+
+
+@pytest.mark.parametrize("row", ADMIN_ROWS, ids=[f"{r.method} {r.path}" for r in ADMIN_ROWS])
+def test_admin_console(api: JsonClient, row: Row) -> None:
+    world = _admin_world(api)
+    path = row.path.format(**vars(world))
+    for role in ADMIN_ORDER:
+        before = _admin_observe(api, world)
+        reply = api.request(row.method, path, json_body=row.body, as_user=EMAILS[role])
+        assert reply.status == row.expected[role], (row.method, path, role, reply.body)
+        if reply.status >= 400:
+            assert reply.error_code, (row.method, path, role, reply.body)
+            assert _admin_observe(api, world) == before, (row.method, path, role)

@@ -80,11 +80,14 @@ def test_oversized_body_is_413(api: JsonClient) -> None:
     _assert_envelope(reply, 413, "PAYLOAD_TOO_LARGE")
 
 
-def test_suspended_users_are_forbidden(api: JsonClient) -> None:
+def test_suspended_users_read_but_change_nothing(api: JsonClient) -> None:
     from chalicelib.models import keys
     from chalicelib.models.user import UserItem
 
     api.get("/v1/me", as_user="sus@example.com")
     item = UserItem.get(keys.identity_pk("https://issuer.test", "sub-sus@example.com"), "USER")
     item.update(actions=[UserItem.status.set("suspended")])
-    _assert_envelope(api.get("/v1/me", as_user="sus@example.com"), 403, "FORBIDDEN")
+    assert api.get("/v1/me", as_user="sus@example.com").status == 200
+    refused = api.patch("/v1/me", as_user="sus@example.com", json_body={"display_name": "New"})
+    _assert_envelope(refused, 403, "ACCOUNT_SUSPENDED")
+    assert api.get("/v1/me", as_user="sus@example.com").body["display_name"] != "New"

@@ -107,6 +107,8 @@ def test_create_all_twice_gives_the_same_resources(
         "conversations",
         "email_feedback",
         "qc",
+        "stats",
+        "exports",
     }
     assert second.dlq_urls["media"].endswith("/marketplace-media-dlq")
 
@@ -178,8 +180,36 @@ def test_bucket_is_private_encrypted_and_accepts_browser_uploads(
     assert "ETag" in cors["ExposeHeaders"]
     encryption = s3.get_bucket_encryption(Bucket=resources.bucket)
     assert encryption["ServerSideEncryptionConfiguration"]["Rules"]
-    (rule,) = s3.get_bucket_lifecycle_configuration(Bucket=resources.bucket)["Rules"]
-    assert rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"] == 1
+    rules = {
+        r["ID"]: r for r in s3.get_bucket_lifecycle_configuration(Bucket=resources.bucket)["Rules"]
+    }
+    assert set(rules) == {"abort-incomplete-multipart-uploads", "expire-admin-exports"}
+    assert rules["abort-incomplete-multipart-uploads"]["AbortIncompleteMultipartUpload"] == {
+        "DaysAfterInitiation": 1
+    }
+    # Admin exports (CSV under exports/) are kept a week.
+    exports = rules["expire-admin-exports"]
+    assert exports["Filter"] == {"Prefix": "exports/"} and exports["Expiration"] == {"Days": 7}
+
+
+def test_transitions_reach_the_stats_queue(resources: LocalResources, aws: Any) -> None:
+    marker = str(uuid.uuid4())
+    entries = [
+        {
+            "Source": "marketplace.test",
+            "DetailType": detail_type,
+            "Detail": json.dumps({"marker": marker, "type": detail_type}),
+            "EventBusName": resources.bus_name,
+        }
+        for detail_type in ("message.created", "process.transition")
+    ]
+    assert aws("events").put_events(Entries=entries)["FailedEntryCount"] == 0
+
+    def is_ours(body: dict[str, Any]) -> bool:
+        return body.get("detail", {}).get("marker") == marker
+
+    body = wait_for_message(aws("sqs"), resources.queue_urls["stats"], is_ours)
+    assert body["detail-type"] == "process.transition"
 
 
 def test_domain_events_reach_the_notifications_queue(resources: LocalResources, aws: Any) -> None:

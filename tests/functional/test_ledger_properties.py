@@ -364,7 +364,7 @@ def test_the_books_stay_balanced(
                 if timer.kind == refund_store.REFUND_TIMER:
                     refunds.send(timer)
             for refund in refund_store.manual():
-                refunds.settle_manually(refund.id)
+                refunds.settle_manually(refund.id, "admin-test")
 
         @invariant()
         def the_books_hold(self) -> None:

@@ -26,6 +26,9 @@ BOOKING_TABLE = {
     ("requested", "quote", "talent"): "quoted",
     ("requested", "decline", "talent"): "declined",
     ("requested", "expire", "system"): "expired",
+    # An admin suspended the talent (API.md, "Moderation and admin").
+    ("requested", "decline_suspended", "system"): "declined",
+    ("quoted", "decline_suspended", "system"): "declined",
     ("quoted", "accept_quote", "customer"): "accepted",
     ("quoted", "decline_quote", "customer"): "declined",
     ("quoted", "expire", "system"): "expired",

@@ -183,7 +183,11 @@ def messages(
         get(principal, thread_id)
     elif not (principal.user_id in found[0].participants or principal.is_admin):
         raise NotFoundError("thread not found")
-    return found, next_cursor
+    # Hidden by moderation: gone for the recipient; its sender sees it marked `hidden`.
+    shown = [
+        m for m in found if not m.hidden or m.sender_id == principal.user_id or principal.is_admin
+    ]
+    return shown, next_cursor
 
 
 def mark_read(principal: Principal, thread_id: str, up_to: str) -> Thread:

@@ -8,8 +8,8 @@ import io
 from typing import Any
 
 from chalicelib.errors import ConflictError
+from chalicelib.models import audit, payout_items
 from chalicelib.models import ledger as ledger_store
-from chalicelib.models import payout_items
 from chalicelib.models.writes import Writes
 from chalicelib.money import CURRENCY_EXPONENTS
 from chalicelib.usecases.payouts import entries
@@ -26,7 +26,9 @@ CSV_COLUMNS = (
 )
 
 
-def _admin_settle(payout_id: str, state: str, **change: Any) -> payout_items.Payout:
+def _admin_settle(
+    payout_id: str, state: str, actor_id: str, reason: str | None, **change: Any
+) -> payout_items.Payout:
     payout = payout_items.require(payout_id)
     if payout.state not in payout_items.ADMIN_STATES:
         raise ConflictError(
@@ -38,20 +40,29 @@ def _admin_settle(payout_id: str, state: str, **change: Any) -> payout_items.Pay
     writes = Writes()
     payout_items.move_in(writes, payout, state, **change)
     ledger_store.post_in(writes, entry)
+    audit.record(
+        writes,
+        actor_id=actor_id,
+        action=f"payout.mark_{state}",
+        target_type="payout",
+        target_id=payout.id,
+        before={"state": payout.state},
+        after={"state": state, "amount": payout.amount, "currency": payout.currency, **change},
+        reason=reason,
+    )
     writes.commit("the payout changed meanwhile")
     return payout_items.require(payout_id)
 
 
-def mark_paid(payout_id: str, reference: str | None = None) -> payout_items.Payout:
+def mark_paid(payout_id: str, actor_id: str, reference: str | None = None) -> payout_items.Payout:
     """An admin paid it by hand (the manual batch) or confirmed an unconfirmed one."""
-    return _admin_settle(payout_id, payout_items.PAID, provider_ref=reference)
+    return _admin_settle(payout_id, payout_items.PAID, actor_id, None, provider_ref=reference)
 
 
-def mark_failed(payout_id: str, reason: str | None = None) -> payout_items.Payout:
+def mark_failed(payout_id: str, actor_id: str, reason: str | None = None) -> payout_items.Payout:
     """An admin could not pay it (or the provider confirms it did not): money back."""
-    return _admin_settle(
-        payout_id, payout_items.FAILED, failure=reason or "marked failed by an admin"
-    )
+    failure = reason or "marked failed by an admin"
+    return _admin_settle(payout_id, payout_items.FAILED, actor_id, reason, failure=failure)
 
 
 def waiting_for_admin(state: str) -> list[payout_items.Payout]:

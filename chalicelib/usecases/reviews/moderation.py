@@ -15,7 +15,7 @@ from chalicelib.models import reports, review_items
 from chalicelib.models.writes import Writes
 from chalicelib.usecases.reviews import reading
 
-APPEAL_REASON = "appeal"
+APPEAL_REASON = reports.APPEAL_REASON
 
 
 def reply(principal: Principal, review_id: str, body: str) -> review_items.Review:

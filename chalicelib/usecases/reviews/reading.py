@@ -46,7 +46,7 @@ def _talent_sums(talent_id: str, viewer: Viewer, cursor: str | None) -> dict[str
     profile = found.get(profile_key)
     if not isinstance(profile, TalentItem):
         raise NotFoundError("talent not found")
-    public = bool(profile.is_active) and not profile.is_suspended
+    public = bool(profile.is_active) and not profile.is_suspended and not profile.hidden
     viewer.require_visible(public, profile.owner_user_id, "talent")
     if cursor:
         return None

@@ -1,0 +1,1 @@
+"""The admin console: moderation, users, the audit log, the dashboard and exports."""

@@ -146,4 +146,7 @@ def test_drain_reports_dead_letters_per_queue(devstack: RunningStack) -> None:
         "notifications",
         "conversations",
         "email_feedback",
+        "qc",
+        "stats",
+        "exports",
     }

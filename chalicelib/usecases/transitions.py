@@ -21,7 +21,8 @@ from chalicelib import clock
 from chalicelib.domain import process_engine as engine
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import keys, subjects, timer_items
-from chalicelib.models.subjects import Event, Subject
+from chalicelib.models.subject_events import Event
+from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, delete
 from chalicelib.usecases import media_refs, process_registry
 from chalicelib.usecases.process_registry import SYSTEM, Caller, Change, FollowUp

@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain import disputes as rules
 from chalicelib.errors import ValidationError
-from chalicelib.models import dispute_items, subjects
+from chalicelib.models import dispute_items, exports, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.usecases import subject_writes
 from chalicelib.usecases.effects import _currency, _paid, _settle
@@ -62,7 +62,8 @@ def _open_dispute(change: Change) -> None:
         dispute_id,
         parties=(before.customer_id, before.talent_id, before.talent_user_id),
         data=data,
-        index_keys={},
+        # Admin exports of kind `disputes` page through them by opening day (A16).
+        index_keys=exports.export_index("dispute", change.now, dispute_id),
         now=change.now,
         start_at=change.now,
     )

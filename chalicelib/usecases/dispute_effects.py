@@ -63,7 +63,7 @@ def _open_dispute(change: Change) -> None:
         parties=(before.customer_id, before.talent_id, before.talent_user_id),
         data=data,
         # Admin exports of kind `disputes` page through them by opening day (A16).
-        index_keys=exports.export_index("dispute", change.now, dispute_id),
+        index_keys={**exports.export_index("dispute", change.now, dispute_id)},
         now=change.now,
         start_at=change.now,
     )

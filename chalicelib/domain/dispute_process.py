@@ -72,7 +72,7 @@ DISPUTE_V1 = Process(
                 Param("refund_amount", "integer", required=True),
                 Param("note", "string", required=True),
             ),
-            effects=("settle_subject", "audit_decision"),
+            effects=("settle_subject",),
         ),
         # The subject was settled by its own admin `resolve`: the dispute only records it.
         _t(

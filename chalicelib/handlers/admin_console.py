@@ -42,6 +42,7 @@ def entry_json(entry: audit.AuditEntry) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/audit",
+    operation_id="listAuditEntries",
     summary="The audit log, newest first; `actor=<user id>`, `target=<type>:<id>` filter it",
     auth="admin",
     query=AuditQuery,
@@ -61,6 +62,7 @@ def list_audit(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/dashboard",
+    operation_id="getDashboard",
     summary="Figures for a range of days (inclusive, UTC, at most 366): from daily "
     "aggregates and current-state counters, one BatchGetItem per 100 days",
     auth="admin",
@@ -74,6 +76,7 @@ def show_dashboard(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/exports",
+    operation_id="startExport",
     summary="Start a CSV export of payments, payouts, bookings, disputes or the audit log",
     auth="admin",
     body=ExportIn,
@@ -88,6 +91,7 @@ def start_export(ctx: RequestContext) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/exports/{export_id}",
+    operation_id="getExport",
     summary="An export's state; once ready, a short-lived download link to its CSV",
     auth="admin",
     response=ExportOut,

@@ -50,6 +50,7 @@ def report_json(report: Report) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/reports",
+    operation_id="listReports",
     summary="The moderation queue: reports by state (open by default), oldest first",
     auth="admin",
     query=ReportQuery,
@@ -63,6 +64,7 @@ def list_reports(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/reports/{report_id}/decide",
+    operation_id="decideReport",
     summary="Decide a report: dismiss, hide the content, suspend its owner, or restore it",
     auth="admin",
     body=ReportDecision,
@@ -76,6 +78,7 @@ def decide_report(ctx: RequestContext, report_id: str) -> dict[str, Any]:
 
 @api.get(
     "/v1/admin/users",
+    operation_id="searchUsers",
     summary="Users by email or by a prefix of a word of their name (an index, never a scan)",
     auth="admin",
     query=UserQuery,
@@ -89,6 +92,7 @@ def search_users(ctx: RequestContext) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/users/{user_id}/suspend",
+    operation_id="suspendUser",
     summary="Suspend a user: their changing calls answer 403 ACCOUNT_SUSPENDED, their talent "
     "profile leaves search and public views, open requests to them are declined",
     auth="admin",
@@ -103,6 +107,7 @@ def suspend_user(ctx: RequestContext, user_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/users/{user_id}/unsuspend",
+    operation_id="unsuspendUser",
     summary="Reinstate a suspended user (their profile returns to search)",
     auth="admin",
     body=SuspensionIn,
@@ -116,6 +121,7 @@ def unsuspend_user(ctx: RequestContext, user_id: str) -> dict[str, Any]:
 
 @api.post(
     "/v1/admin/users/{user_id}/roles",
+    operation_id="changeUserRoles",
     summary="Grant or take stored roles (admin); an admin cannot remove their own admin role",
     auth="admin",
     body=RolesIn,

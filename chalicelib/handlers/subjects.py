@@ -16,10 +16,11 @@ from chalicelib.schemas.transactions import (
 from chalicelib.web.router import Api, RequestContext
 
 if TYPE_CHECKING:
-    from chalicelib.models import subjects
+    from chalicelib.models import subject_events, subjects
     from chalicelib.usecases import contracting, transitions
 else:
     subjects = lazy_import("chalicelib.models.subjects")
+    subject_events = lazy_import("chalicelib.models.subject_events")
     transitions = lazy_import("chalicelib.usecases.transitions")
     contracting = lazy_import("chalicelib.usecases.contracting")
 
@@ -65,7 +66,7 @@ def _register(collection: str, subject_type: str) -> None:
     def history(ctx: RequestContext, subject_id: str) -> dict[str, Any]:
         subject = subjects.require(subject_type, subject_id)
         transitions.Caller(ctx.principal).require_party(subject)
-        events, cursor = subjects.events(
+        events, cursor = subject_events.events(
             subject_type, subject_id, limit=ctx.query.limit, cursor=ctx.query.cursor
         )
         return {"items": [event.to_json() for event in events], "next_cursor": cursor}

@@ -3,9 +3,9 @@ index the worker pages through.
 
 The index: an exported kind's items carry GSI3 keys `EXPORT#<kind>#<yyyy-mm-dd>` (their
 creation day, UTC) and `<created_at>#<id>`, so a range is one Query per day, read page by
-page. Payments, payouts and bookings set them when created (`export_index`); the disputes
-feature is expected to put the same keys on each dispute item with kind `dispute`
-(`EXPORT#dispute#<day>`); the audit log has its own time-ordered partition."""
+page. Payments, payouts, bookings and disputes (their `dispute` process subjects, kind
+`dispute`, set in the opening transition by usecases/dispute_effects.py) set them when
+created (`export_index`); the audit log has its own time-ordered partition."""
 
 from __future__ import annotations
 

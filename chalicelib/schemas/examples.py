@@ -20,6 +20,9 @@ MEDIA = "01JDQ8Z6Y3K4M5N6P7Q8R9S0MD"
 REVIEW = "01JDQ8Z6Y3K4M5N6P7Q8R9S0RV"
 JOB = "01JDQ8Z6Y3K4M5N6P7Q8R9S0JB"
 NOTIFICATION = "01JDQ8Z6Y3K4M5N6P7Q8R9S0NT"
+ADMIN = "01JDQ8Z6Y3K4M5N6P7Q8R9S0AD"
+REPORT = "01JDQ8Z6Y3K4M5N6P7Q8R9S0RP"
+EXPORT = "01JDQ8Z6Y3K4M5N6P7Q8R9S0EX"
 AT = "2026-12-01T10:00:00Z"
 
 _IQD = {"amount": 300000, "currency": "IQD"}
@@ -307,4 +310,22 @@ EXAMPLES: dict[str, dict[str, Any]] = {
             "note": "The customer confirmed the show by phone; the report is not needed.",
         }
     },
+    "decideReport": {
+        "request": {
+            "action": "hide",
+            "note": "The message shares a phone number to take the booking off the platform.",
+        }
+    },
+    "suspendUser": {
+        "request": {"reason": "Three upheld reports for off-platform payment requests this month."}
+    },
+    "unsuspendUser": {
+        "request": {
+            "reason": "The appeal was upheld: the reported messages were a misunderstanding."
+        }
+    },
+    "changeUserRoles": {
+        "request": {"add": ["admin"], "remove": [], "reason": "Joins the support team."}
+    },
+    "startExport": {"request": {"kind": "disputes", "from": "2026-11-01", "to": "2026-11-30"}},
 }

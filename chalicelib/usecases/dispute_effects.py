@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain import disputes as rules
 from chalicelib.errors import ValidationError
-from chalicelib.models import audit, dispute_items, subjects
+from chalicelib.models import dispute_items, exports, subjects
 from chalicelib.models.subjects import Subject
 from chalicelib.usecases import subject_writes
 from chalicelib.usecases.effects import _currency, _paid, _settle
@@ -62,7 +62,8 @@ def _open_dispute(change: Change) -> None:
         dispute_id,
         parties=(before.customer_id, before.talent_id, before.talent_user_id),
         data=data,
-        index_keys={},
+        # Admin exports of kind `disputes` page through them by opening day (A16).
+        index_keys={**exports.export_index("dispute", change.now, dispute_id)},
         now=change.now,
         start_at=change.now,
     )
@@ -142,19 +143,9 @@ def _record_outcome(change: Change) -> None:
 @effect("close_dispute")
 def _close_dispute(change: Change) -> None:
     """The subject's own admin `resolve` (settled by `settle_dispute`, which runs first)
-    resolves its dispute in the same transaction, and is audited there."""
+    resolves its dispute in the same transaction (the resolve's audit entry, written by
+    transitions.prepare, carries the resolution)."""
     resolution = change.data.get("resolution") or {}
-    if change.caller.user_id is not None:
-        audit.record(
-            change.writes,
-            actor_id=change.caller.user_id,
-            action=f"{change.before.type}.resolve",
-            target_type=change.before.type,
-            target_id=change.before.id,
-            before={"state": change.before.state},
-            after={"state": change.decision.target, "resolution": resolution},
-            reason=change.params.get("note"),
-        )
     dispute_id = change.data.get("dispute_id")
     dispute = subjects.get(dispute_items.DISPUTE, dispute_id) if dispute_id else None
     if dispute is None or dispute.state not in rules.OPEN_STATES:
@@ -166,20 +157,6 @@ def _close_dispute(change: Change) -> None:
 @effect("set_decision_due")
 def _set_decision_due(change: Change) -> None:
     change.data["decision_due_at"] = _iso(change.now + rules.DECISION_TIME)
-
-
-@effect("audit_decision")
-def _audit_decision(change: Change) -> None:
-    audit.record(
-        change.writes,
-        actor_id=change.caller.user_id or "system",
-        action="dispute.decide",
-        target_type="dispute",
-        target_id=change.before.id,
-        before={"state": change.before.state},
-        after={"state": change.decision.target, "outcome": change.data.get("outcome")},
-        reason=change.params.get("note"),
-    )
 
 
 @subject_hook("dispute")

@@ -11,8 +11,9 @@ from typing import Any
 from chalicelib import clock, ids
 from chalicelib.domain import process_definitions
 from chalicelib.domain import process_engine as engine
-from chalicelib.models import keys, outbox, subjects, timer_items
-from chalicelib.models.subjects import Event, Subject
+from chalicelib.models import keys, outbox, subject_events, subjects, timer_items
+from chalicelib.models.subject_events import Event
+from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, delete, save
 from chalicelib.usecases.process_registry import Caller, active
 
@@ -94,8 +95,8 @@ def event_detail(subject: Subject, event: Event) -> dict[str, Any]:
 
 def record(subject: Subject, event: Event, writes: Writes) -> None:
     """The history event and its domain event (in the outbox) for a subject's new version."""
-    item = subjects.event_item(event)
-    writes.add((item.pk, item.sk), "event", lambda t: subjects.record_event_in(t, event))
+    item = subject_events.event_item(event)
+    writes.add((item.pk, item.sk), "event", lambda t: subject_events.record_event_in(t, event))
     published = outbox.event_timer(event.id, DETAIL_TRANSITION, event_detail(subject, event))
     writes.add((published.pk, published.sk), "outbox", save(published))
 

@@ -21,7 +21,8 @@ from chalicelib import clock
 from chalicelib.domain import process_engine as engine
 from chalicelib.errors import ConflictError, ForbiddenError
 from chalicelib.models import keys, subjects, timer_items
-from chalicelib.models.subjects import Event, Subject
+from chalicelib.models.subject_events import Event
+from chalicelib.models.subjects import Subject
 from chalicelib.models.writes import Writes, delete
 from chalicelib.usecases import media_refs, process_registry
 from chalicelib.usecases.process_registry import SYSTEM, Caller, Change, FollowUp
@@ -194,6 +195,10 @@ def prepare(
     return change, after, event
 
 
+# What an admin's transition's effects put in the subject's data, shown in its audit entry.
+_AUDITED_RESULTS = ("resolution", "outcome")
+
+
 def _audit_admin(
     writes: Writes,
     caller: Caller,
@@ -203,11 +208,18 @@ def _audit_admin(
     name: str,
     params: Mapping[str, Any],
 ) -> None:
-    """An admin's transition (a `resolve`) is an admin action: audited in its transaction."""
+    """An admin's transition (a subject's `resolve`, a dispute's `decide`) is an admin
+    action: audited here, once, in its transaction, with what its effects decided (a
+    resolution, a dispute's outcome). Effects write no audit entries of their own."""
     from chalicelib.models import audit
 
     assert caller.user_id is not None
     reason = params.get("reason") or params.get("note") or params.get("decision")
+    decided = {
+        field: after.data[field]
+        for field in _AUDITED_RESULTS
+        if after.data.get(field) is not None and after.data.get(field) != before.data.get(field)
+    }
     audit.record(
         writes,
         actor_id=caller.user_id,
@@ -215,7 +227,7 @@ def _audit_admin(
         target_type=before.type,
         target_id=before.id,
         before={"state": before.state, "version": before.version},
-        after={"state": after.state, "version": after.version, "params": dict(params)},
+        after={"state": after.state, "version": after.version, "params": dict(params), **decided},
         reason=str(reason) if reason is not None else None,
     )
 

@@ -142,6 +142,29 @@ def suspended_user(api: JsonClient) -> str:
     return user
 
 
+def qc_held_booking(api: JsonClient) -> str:
+    """A completed QC booking without a report: its QC is the admin's to waive."""
+    from chalicelib import clock
+    from tests.functional import qc_support as qc
+
+    booking = qc.delivered(api, clock.current(), qc.qc_service(api)["id"])["id"]
+    assert qc.complete(api, booking).get("qc_hold") is not None
+    return str(booking)
+
+
+def escalated_dispute(api: JsonClient) -> str:
+    """A booking's dispute, answered with an offer, escalated by the talent after 72 h."""
+    from chalicelib import clock
+    from tests.functional.disputing import disputed_booking, offer
+
+    _, dispute = disputed_booking(api)
+    assert offer(api, dispute["id"], TALENT, 50000).status == 201
+    clock.current().advance(timedelta(hours=80).total_seconds())  # type: ignore[attr-defined]
+    escalated = api.post(f"/v1/disputes/{dispute['id']}/escalate", as_user=TALENT)
+    assert escalated.status == 200 and escalated.body["state"] == "escalated", escalated.body
+    return str(dispute["id"])
+
+
 BUILDERS: dict[tuple[str, str], Callable[[JsonClient], Request]] = {
     ("POST", "/v1/admin/refunds/{refund_id}/settle"): lambda api: (
         f"/v1/admin/refunds/{manual_refund(api)}/settle",
@@ -178,6 +201,14 @@ BUILDERS: dict[tuple[str, str], Callable[[JsonClient], Request]] = {
     ("POST", "/v1/admin/exports"): lambda api: (
         "/v1/admin/exports",
         {"kind": "audit", "from": "2026-11-01", "to": "2026-11-30"},
+    ),
+    ("POST", "/v1/admin/bookings/{booking_id}/qc"): lambda api: (
+        f"/v1/admin/bookings/{qc_held_booking(api)}/qc",
+        {"status": "waived", "note": "the customer confirmed the session by phone"},
+    ),
+    ("POST", "/v1/admin/disputes/{dispute_id}/decide"): lambda api: (
+        f"/v1/admin/disputes/{escalated_dispute(api)}/decide",
+        {"refund_amount": {"amount": 120000, "currency": "IQD"}, "note": "half shown"},
     ),
 }
 

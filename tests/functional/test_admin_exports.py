@@ -101,6 +101,34 @@ def test_disputes_export_is_empty_until_disputes_exist(api: JsonClient, lambdas:
     assert rows[0][0] == "id" and rows[1:] == []
 
 
+def test_a_disputes_export_lists_a_dispute_opened_that_day(
+    api: JsonClient, lambdas: Any, frozen_clock: Any
+) -> None:
+    from tests.functional.deals import TALENT
+    from tests.functional.disputing import PRICE, disputed_booking, offer
+
+    booking, dispute = disputed_booking(api, category="late", reason="started an hour late")
+    # A later transition (the talent's offer) keeps the dispute in the export index.
+    assert offer(api, dispute["id"], TALENT, 50000).status == 201
+    export_id = start(api, "disputes", "2026-11-22", "2026-11-22").body["id"]
+    assert run_worker(lambdas, export_id) == {"batchItemFailures": []}
+    header, *body = download(api, export_id)
+    assert [row[0] for row in body] == [dispute["id"]]
+    (row,) = body
+    assert row[header.index("created_at")] == "2026-11-22T12:00:00Z"
+    assert row[header.index("state")] == "negotiating"
+    assert row[header.index("subject_type")] == "booking"
+    assert row[header.index("subject_id")] == booking["id"]
+    assert row[header.index("opened_by")] == dispute["opened_by"]
+    assert row[header.index("category")] == "late"
+    assert row[header.index("amount_in_dispute")] == str(PRICE)
+    assert row[header.index("currency")] == "IQD"
+    # Another day's export does not list it.
+    other_id = start(api, "disputes", "2026-11-23", "2026-11-30").body["id"]
+    assert run_worker(lambdas, other_id) == {"batchItemFailures": []}
+    assert download(api, other_id)[1:] == []
+
+
 def test_a_failing_export_is_marked_failed_and_reported(
     api: JsonClient, lambdas: Any, monkeypatch: Any
 ) -> None:

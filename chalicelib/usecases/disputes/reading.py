@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from chalicelib.auth.principal import Principal
 from chalicelib.errors import ForbiddenError, NotFoundError
-from chalicelib.models import dispute_items, subjects
-from chalicelib.models.subjects import Event, Subject
+from chalicelib.models import dispute_items, subject_events, subjects
+from chalicelib.models.subject_events import Event
+from chalicelib.models.subjects import Subject
 from chalicelib.usecases.process_registry import Caller
 
 
@@ -47,4 +48,4 @@ def history(
 ) -> tuple[list[Event], str | None]:
     subject = subjects.require(dispute_items.DISPUTE, dispute_id)
     _require_visible(subject, principal)
-    return subjects.events(dispute_items.DISPUTE, dispute_id, limit=limit, cursor=cursor)
+    return subject_events.events(dispute_items.DISPUTE, dispute_id, limit=limit, cursor=cursor)

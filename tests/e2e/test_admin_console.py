@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 import requests
 
+from tests.e2e.flows import now as _now
+from tests.e2e.flows import ok as _ok
 from tests.e2e.harness import RunningStack, assert_envelope
-from tests.e2e.test_reviews import _completed_booking, _now, _ok
+from tests.e2e.test_reviews import _completed_booking
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 

@@ -3,7 +3,6 @@ or take roles. Each action and its audit entry are one transaction."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -92,11 +91,14 @@ def after_suspension(user: users.User) -> int:
     search_index.refresh(user.talent_id)
     declined = 0
     for booking in subjects.open_of_talent(user.talent_id, "booking", OPEN_REQUEST_STATES):
-        with contextlib.suppress(ConflictError):
+        try:
             transitions.apply_to(
                 booking, "decline_suspended", transitions.SYSTEM, {"reason": "talent_suspended"}
             )
             declined += 1
+        except ConflictError:
+            # It moved meanwhile (accepted, cancelled, expired): not an open request any more.
+            logger.info("booking %s moved before the suspension could decline it", booking.id)
     logger.info("suspension declined %d open requests", declined)
     return declined
 

@@ -8,7 +8,36 @@ from typing import Any
 from chalicelib.settings import get_settings
 
 _clients: dict[str, Any] = {}
-_lock = threading.Lock()
+# botocore's client creation is not thread-safe; every client (pynamodb's too) is made under it.
+creation_lock = threading.RLock()
+_botocore_session: Any = None
+_boto3_session: Any = None
+
+
+def botocore_session() -> Any:
+    """One botocore session per process. A session's loader reads and caches the service
+    models and endpoint rules (hundreds of KB of JSON); a client made from a fresh session
+    re-read them, tens of milliseconds per client, on every cold start and in every test.
+    pynamodb's connection makes its client from it too, without importing boto3."""
+    global _botocore_session  # noqa: PLW0603 - one per process, made on first use
+    with creation_lock:
+        if _botocore_session is None:
+            from botocore.session import get_session
+
+            _botocore_session = get_session()
+        return _botocore_session
+
+
+def _boto3() -> Any:
+    """The one boto3 session over it: each boto3 session registers its S3 helpers on the
+    botocore session it wraps, and a second would register them twice (and fail)."""
+    global _boto3_session  # noqa: PLW0603 - one per process, made on first use
+    with creation_lock:
+        if _boto3_session is None:
+            import boto3
+
+            _boto3_session = boto3.session.Session(botocore_session=botocore_session())
+        return _boto3_session
 
 
 def client(service: str, endpoint_url: str | None = None) -> Any:
@@ -18,9 +47,8 @@ def client(service: str, endpoint_url: str | None = None) -> Any:
     existing = _clients.get(service)
     if existing is not None:
         return existing
-    with _lock:
+    with creation_lock:
         if service not in _clients:
-            import boto3
             from botocore.config import Config
 
             config = Config(
@@ -28,7 +56,7 @@ def client(service: str, endpoint_url: str | None = None) -> Any:
                 read_timeout=10,
                 retries={"max_attempts": 3, "mode": "standard"},
             )
-            _clients[service] = boto3.session.Session().client(
+            _clients[service] = _boto3().client(
                 service, region_name=get_settings().region, config=config, endpoint_url=endpoint_url
             )
         return _clients[service]

@@ -9,12 +9,61 @@ import threading
 from email.message import Message
 from typing import Any
 
-import requests
-
 SHUTDOWN_POLL_SECONDS = 0.1  # how soon serve_forever notices shutdown()
 
 
 _dynamodb_lock = threading.RLock()
+
+
+def prepare_moto() -> None:
+    """Everything the emulator changes in moto, for the local stack and the tests alike."""
+    stop_tracking_model_instances()
+    dispatch_without_directory_walks()
+    make_dynamodb_requests_atomic()
+    serialize_item_answers_directly()
+
+
+def dispatch_without_directory_walks() -> None:
+    """moto's server finds the backend of every request by listing its own package
+    directory (a stat per service, about 150) and then trying every service's URL
+    patterns. Both answers depend only on the host the request resolved to: remember them."""
+    import functools
+
+    from moto import backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    if getattr(DomainDispatcherApplication, "_remembers_backends", False):
+        return
+    modules = frozenset(backends.list_of_moto_modules())
+    backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    find = DomainDispatcherApplication.get_backend_for_host
+    remembered: dict[str | None, Any] = {}
+
+    @functools.wraps(find)
+    def get_backend_for_host(self: Any, host: str | None) -> Any:
+        # Called under the dispatcher's own lock.
+        if host not in remembered:
+            remembered[host] = find(self, host)
+        return remembered[host]
+
+    DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
+    DomainDispatcherApplication._remembers_backends = True  # type: ignore[attr-defined]
+
+
+def stop_tracking_model_instances() -> None:
+    """moto keeps a reference to every model object it ever creates (for its dashboard's
+    data.json): every DynamoDB item written, every copy of it, every queue message. Over a
+    long-lived emulator that is an ever-growing heap, slower garbage collections and a
+    data.json that takes seconds to build. Nothing here reads that list: what the emulator
+    reports (sent emails) it reads from the backends themselves."""
+    from moto.core.common_models import BaseModel
+    from moto.core.model_instances import reset_model_data
+
+    def untracked(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return object.__new__(cls)
+
+    BaseModel.__new__ = untracked  # type: ignore[assignment,method-assign]
+    reset_model_data()
 
 
 def make_dynamodb_requests_atomic() -> None:
@@ -202,8 +251,7 @@ class AwsEmulator:
         )
         from werkzeug.serving import make_server
 
-        make_dynamodb_requests_atomic()
-        serialize_item_answers_directly()
+        prepare_moto()
         # werkzeug would log every request, and the pump polls several times a second.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = make_server(
@@ -230,19 +278,28 @@ class AwsEmulator:
             self._thread.join(5)
             self._thread = None
 
-    def state(self) -> dict[str, Any]:
-        """Every backend's recorded state; moto's own dashboard reads the same document."""
-        response = requests.get(f"{self.endpoint_url}/moto-api/data.json", timeout=10)
-        response.raise_for_status()
-        data: dict[str, Any] = response.json()
-        return data
-
     def sent_emails(self) -> list[dict[str, Any]]:
-        ses = self.state().get("ses") or {}
-        items = [_plain_message(message) for message in ses.get("Message") or []]
-        items.extend(_raw_message(message) for message in ses.get("RawMessage") or [])
-        items.extend(_template_message(message) for message in ses.get("TemplateMessage") or [])
-        return items
+        return sent_emails()
+
+
+def sent_emails() -> list[dict[str, Any]]:
+    """Every email this process's emulator accepted, in the order it accepted them (read
+    from moto's SES backends, which the emulator's server thread shares)."""
+    from moto.ses.models import Message as PlainMessage
+    from moto.ses.models import RawMessage, TemplateMessage, ses_backends
+
+    found: list[dict[str, Any]] = []
+    for regions in list(ses_backends.values()):
+        for backend in list(regions.values()):
+            for message in list(backend.sent_messages):
+                fields = dict(vars(message))
+                if isinstance(message, RawMessage):
+                    found.append(_raw_message(fields))
+                elif isinstance(message, TemplateMessage):
+                    found.append(_template_message(fields))
+                elif isinstance(message, PlainMessage):
+                    found.append(_plain_message(fields))
+    return found
 
 
 def _recipients(destinations: Any) -> dict[str, list[str]]:

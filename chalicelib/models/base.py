@@ -9,6 +9,7 @@ from pynamodb.connection import Connection, TableConnection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from chalicelib import clients
 from chalicelib.settings import get_settings
 
 
@@ -94,11 +95,24 @@ _FromSettings.defining = False
 _connection: Connection | None = None
 
 
+class _SharedSessionConnection(Connection):
+    """pynamodb makes a botocore session per connection and thread; this one uses the
+    process's session, whose loader has the DynamoDB model cached already."""
+
+    @property
+    def session(self) -> Any:
+        return clients.botocore_session()
+
+
 def connection() -> Connection:
     """The low-level connection pynamodb's TransactWrite/TransactGet need."""
     global _connection  # noqa: PLW0603 - one connection per process, created on first use
     if _connection is None:
-        _connection = Connection(region=get_settings().region)
+        with clients.creation_lock:
+            if _connection is None:
+                created = _SharedSessionConnection(region=get_settings().region)
+                created.client  # noqa: B018 - made here, under the lock every client takes
+                _connection = created
     return _connection
 
 

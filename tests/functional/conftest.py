@@ -31,10 +31,9 @@ def aws_endpoint() -> Iterator[str]:
     from moto.server import ThreadedMotoServer
     from werkzeug.serving import WSGIRequestHandler
 
-    from devstack.emulator import make_dynamodb_requests_atomic, serialize_item_answers_directly
+    from devstack.emulator import prepare_moto
 
-    make_dynamodb_requests_atomic()
-    serialize_item_answers_directly()
+    prepare_moto()
     # Keep-alive: HTTP/1.0 opened a connection (and a server thread) per request.
     WSGIRequestHandler.protocol_version = "HTTP/1.1"
     logging.getLogger("werkzeug").setLevel(logging.ERROR)

@@ -7,11 +7,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import requests
-
 from chalicelib import clock
 from chalicelib.models import outbox, timer_items
-from devstack.emulator import _raw_message
+from devstack.emulator import sent_emails
 
 
 def outbox_events(detail_type: str | None = None) -> list[dict[str, Any]]:
@@ -46,6 +44,6 @@ def deliver(lambdas: Any, events: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def emails_to(aws_endpoint: str, address: str) -> list[dict[str, Any]]:
-    state = requests.get(f"{aws_endpoint}/moto-api/data.json", timeout=10).json()
-    raw = (state.get("ses") or {}).get("RawMessage") or []
-    return [m for m in (_raw_message(r) for r in raw) if address in m["to"]]
+    """The emails to one address that the emulator at aws_endpoint (in this process)
+    accepted."""
+    return [m for m in sent_emails() if address in m["to"]]

@@ -18,18 +18,20 @@ _dynamodb_lock = threading.RLock()
 def prepare_moto() -> None:
     """Everything the emulator changes in moto, for the local stack and the tests alike."""
     stop_tracking_model_instances()
-    dispatch_without_directory_walks()
+    remember_dispatch_lookups()
     make_dynamodb_requests_atomic()
     serialize_item_answers_directly()
 
 
-def dispatch_without_directory_walks() -> None:
+def remember_dispatch_lookups() -> None:
     """moto's server finds the backend of every request by listing its own package
     directory (a stat per service, about 150) and then trying every service's URL
-    patterns. Both answers depend only on the host the request resolved to: remember them."""
+    patterns, and finds the action by listing the handler class's methods. Each answer
+    depends only on the host, or the class: remember them."""
     import functools
 
     from moto import backends
+    from moto.core import responses
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
     if getattr(DomainDispatcherApplication, "_remembers_backends", False):
@@ -48,6 +50,7 @@ def dispatch_without_directory_walks() -> None:
 
     DomainDispatcherApplication.get_backend_for_host = get_backend_for_host  # type: ignore[method-assign]
     DomainDispatcherApplication._remembers_backends = True  # type: ignore[attr-defined]
+    responses.method_names_from_class = functools.cache(responses.method_names_from_class)  # type: ignore[assignment]
 
 
 def stop_tracking_model_instances() -> None:

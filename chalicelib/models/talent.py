@@ -24,7 +24,8 @@ from chalicelib.models import keys, search_outbox
 from chalicelib.models import user as users
 from chalicelib.models.base import Item, connection
 from chalicelib.models.conditions import conflict_on_condition_failure
-from chalicelib.models.revisions import update_at_revision
+from chalicelib.models.revisions import update_at_revision, update_at_revision_in
+from chalicelib.models.writes import Writes
 
 MAX_PORTFOLIO_ITEMS = 50
 
@@ -287,6 +288,15 @@ def update(talent: Talent, values: dict[str, Any]) -> Talent:
     update_at_revision(item, attributes, talent.revision, "profile")
     # update() loaded the item's new values (ALL_NEW): no second read.
     return _to_talent(item, talent.portfolio)
+
+
+def update_in(writes: Writes, talent: Talent, values: dict[str, Any]) -> None:
+    """The same edit as `update`, in the caller's transaction (an admin's edit and its audit
+    entry); the caller reads the profile back after committing."""
+    attributes = _attributes(values)
+    attributes["updated_at"] = clock.now()
+    item = TalentItem(keys.talent_pk(talent.id), keys.PROFILE_SK)
+    update_at_revision_in(writes, item, attributes, talent.revision, "profile")
 
 
 def add_portfolio_entry(

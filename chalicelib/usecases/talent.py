@@ -68,9 +68,39 @@ def update(talent_id: str, principal: Principal, body: TalentPatch) -> talent_st
     if not changes:
         return talent
     search_outbox.mark_stale(talent.id)
-    updated = talent_store.update(talent, changes)
+    if admin_only or principal.user_id != talent.owner_user_id:
+        updated = _update_audited(talent, principal, changes)
+    else:
+        updated = talent_store.update(talent, changes)
     search_index.refresh(talent.id)
     return updated
+
+
+def _update_audited(
+    talent: talent_store.Talent, principal: Principal, changes: dict[str, Any]
+) -> talent_store.Talent:
+    """An admin's edit (a badge, a suspension, or any change to someone else's profile) is
+    an admin action: its audit entry is written in the edit's own transaction."""
+    from chalicelib.models import audit
+    from chalicelib.models.writes import Writes
+
+    writes = Writes()
+    talent_store.update_in(writes, talent, changes)
+    audit.record(
+        writes,
+        actor_id=principal.user_id,
+        action="talent.update",
+        target_type="talent",
+        target_id=talent.id,
+        before={name: _json_value(getattr(talent, name)) for name in changes},
+        after={name: _json_value(value) for name, value in changes.items()},
+    )
+    writes.commit("the profile changed meanwhile; reload and retry")
+    return talent_store.require(talent.id, with_portfolio=True)
+
+
+def _json_value(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _own_talent(talent_id: str, principal: Principal) -> talent_store.Talent:

@@ -339,3 +339,29 @@ def test_oversized_ids_are_404_not_a_dynamodb_error(api: JsonClient) -> None:
     ):
         reply = api.request(method, path, json_body=body, as_user=ADMIN)
         assert reply.status == 404, (path[:40], reply.body)
+
+
+def test_an_admins_edit_of_a_talent_profile_is_audited_and_an_owners_is_not(
+    api: JsonClient,
+) -> None:
+    talent = create_talent(api, TALENT)
+    path = f"/v1/talent/{talent['id']}"
+    assert api.patch(path, as_user=TALENT, json_body={"headline": "New"}).status == 200
+    assert audit_ids(api) == []  # the owner's own edit is not an admin action
+
+    awarded = api.patch(path, as_user=ADMIN, json_body={"badges": ["verified", "top_rated"]})
+    assert awarded.status == 200, awarded.body
+    assert awarded.body["badges"] == ["verified", "top_rated"]
+    (entry,) = api.get(f"/v1/admin/audit?target=talent:{talent['id']}", as_user=ADMIN).body["items"]
+    assert entry["action"] == "talent.update"
+    assert entry["before"] == {"badges": []}
+    assert entry["after"] == {"badges": ["verified", "top_rated"]}
+
+    edited = api.patch(path, as_user=ADMIN, json_body={"headline": "Moderated headline"})
+    assert edited.status == 200 and edited.body["headline"] == "Moderated headline"
+    latest = api.get(f"/v1/admin/audit?target=talent:{talent['id']}", as_user=ADMIN).body["items"]
+    assert [e["after"] for e in latest] == [
+        {"headline": "Moderated headline"},
+        {"badges": ["verified", "top_rated"]},
+    ]
+    assert latest[0]["before"] == {"headline": "New"}

@@ -15,7 +15,7 @@ def render(config: StackConfig, tokens: Mapping[str, str]) -> str:
         f"  API            {api}",
         f"  sandbox        {sandbox}   (dev issuer; /dev/clock /dev/tick /dev/drain /dev/outbox"
         " /dev/transitions)",
-        f"  AWS emulator   {config.aws_url}   (moto: {config.aws_url}/moto-api/)",
+        f"  AWS emulator   {config.aws_url}   (sent emails: GET {sandbox}/dev/outbox)",
         f"  WebSocket      {config.ws_url}/?token=<JWT>   (real time; @connections on"
         f" {config.ws_connections_url})",
         "",
